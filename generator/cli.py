@@ -1,0 +1,42 @@
+"""Command line: ``contractgen generate|slice``; spec errors become one ``PATH:LINE:COL: msg`` line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from generator.errors import SpecError
+
+# Each subcommand module exposes ``add_arguments(parser)`` and ``run(args) -> int``.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "generate": ("generator.commands.generate", "regenerate the output package from a spec"),
+    "slice": ("generator.commands.slice", "write a self-contained sub-API of a spec"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(prog="contractgen", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (module_name, help_text) in _COMMANDS.items():
+        module = importlib.import_module(module_name)
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(cmd)
+        run: Callable[[argparse.Namespace], int] = module.run
+        cmd.set_defaults(run=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except SpecError as exc:
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code

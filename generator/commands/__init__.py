@@ -1,0 +1,1 @@
+"""Subcommands of the contractgen command line."""

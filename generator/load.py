@@ -1,0 +1,191 @@
+"""Stage 1: read YAML/JSON into plain containers that remember where each key stood."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from generator.errors import Location, SpecError
+
+try:  # the C parser is several times faster on multi-megabyte specs
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class MarkedDict(dict[str, Any]):
+    """A mapping from the spec that knows the (line, column) of itself and of each key."""
+
+    __slots__ = ("mark", "marks")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mark: tuple[int, int] = (0, 0)
+        self.marks: dict[str, tuple[int, int]] = {}
+
+
+class MarkedList(list[Any]):
+    """A sequence from the spec that knows the (line, column) of itself and of each item."""
+
+    __slots__ = ("mark", "marks")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mark: tuple[int, int] = (0, 0)
+        self.marks: list[tuple[int, int]] = []
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded spec file: its display path, parsed tree and content hash."""
+
+    path: Path
+    display: str
+    root: Any
+    sha256: str
+
+    def locate(self, pointer: str) -> Location:
+        """Return the location of the deepest existing node along a JSON pointer."""
+        line, col = _mark_of(self.root)
+        node: Any = self.root
+        for token in split_pointer(pointer):
+            if isinstance(node, MarkedDict) and token in node:
+                line, col = node.marks.get(token, (line, col))
+                node = node[token]
+            elif isinstance(node, MarkedList) and token.isdigit() and int(token) < len(node):
+                line, col = node.marks[int(token)]
+                node = node[int(token)]
+            else:
+                break
+        return Location(self.display, line, col, pointer)
+
+
+def _mark_of(node: Any) -> tuple[int, int]:
+    return node.mark if isinstance(node, (MarkedDict, MarkedList)) else (1, 1)
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _MarkedLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """SafeLoader that keeps marks, refuses duplicate keys and reads scalars the JSON way."""
+
+    display = "<spec>"
+
+
+# YAML 1.1 turns `2021-04-25` into a date and `on` into True; an API description is JSON
+# data, so only JSON-compatible scalars are resolved implicitly.
+_MarkedLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+for _first in list("yYnNoO"):
+    _MarkedLoader.yaml_implicit_resolvers[_first] = [
+        (tag, rx)
+        for tag, rx in _MarkedLoader.yaml_implicit_resolvers.get(_first, [])
+        if tag != "tag:yaml.org,2002:bool"
+    ]
+for _first in list("tTfF"):
+    _MarkedLoader.yaml_implicit_resolvers[_first] = [
+        (tag, rx)
+        for tag, rx in _MarkedLoader.yaml_implicit_resolvers.get(_first, [])
+        if tag != "tag:yaml.org,2002:bool"
+    ] + [("tag:yaml.org,2002:bool", _BOOL)]
+
+
+def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> Iterator[MarkedDict]:
+    data = MarkedDict()
+    data.mark = _pos(node)
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _error(loader, key_node, "mapping keys must be scalars")
+        # Keys are text in JSON: `200:` and `'200':` both mean the status code "200".
+        key = str(key_node.value)
+        if key in data:
+            first = data.marks[key]
+            raise _error(
+                loader, key_node, f"duplicate key {key!r} (first defined at line {first[0]})"
+            )
+        data[key] = loader.construct_object(value_node, deep=False)
+        data.marks[key] = _pos(key_node)
+
+
+def _construct_seq(loader: _MarkedLoader, node: yaml.SequenceNode) -> Iterator[MarkedList]:
+    data = MarkedList()
+    data.mark = _pos(node)
+    yield data
+    for item in node.value:
+        data.append(loader.construct_object(item, deep=False))
+        data.marks.append(_pos(item))
+
+
+def _error(loader: _MarkedLoader, node: yaml.Node, message: str) -> SpecError:
+    line, col = _pos(node)
+    return SpecError(Location(loader.display, line, col), message)
+
+
+_MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def display_path(path: Path) -> str:
+    """Return the path as shown in messages and headers: relative to the cwd when inside it."""
+    try:
+        return os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+    except ValueError:  # pragma: no cover - different drive on Windows
+        return str(path)
+
+
+def load_text(text: bytes, display: str, path: Path | None = None) -> Document:
+    """Parse spec bytes into a Document, raising SpecError with a position on bad input."""
+    loader = _MarkedLoader(text)
+    loader.display = display
+    try:
+        root = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SpecError(Location(display, line, col), f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise SpecError(Location(display, 1, 1), f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    if not isinstance(root, MarkedDict):
+        raise SpecError(Location(display, 1, 1), "the document must be a mapping")
+    digest = hashlib.sha256(text).hexdigest()
+    return Document(path or Path(display), display, root, digest)
+
+
+def load_file(path: Path) -> Document:
+    """Read and parse one spec file."""
+    display = display_path(path)
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(Location(display, 1, 1), f"cannot read spec: {exc.strerror}") from None
+    return load_text(text, display, path.resolve())
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """Split a JSON pointer (without the leading '#') into unescaped tokens."""
+    if not pointer:
+        return []
+    if not pointer.startswith("/"):
+        raise ValueError(f"not a JSON pointer: {pointer!r}")
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def join_pointer(tokens: list[str] | tuple[str, ...]) -> str:
+    """Build a JSON pointer from raw tokens."""
+    return "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in tokens)

@@ -1,0 +1,156 @@
+"""How IR types look in Python: annotations and decoder expressions for the model templates.
+
+Every fragment is assembled from identifiers made by `generator.naming` and literals made by
+`py_literal`, so no text from a spec reaches generated code except as an escaped literal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+from generator.ir import Model, TypeRef
+
+_PLAIN = {
+    "any": "Any",
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "null": "None",
+    "datetime": "datetime",
+    "date": "date",
+}
+_SHAPE_TESTS = {
+    "str": "_s.is_str",
+    "datetime": "_s.is_str",
+    "date": "_s.is_str",
+    "int": "_s.is_int",
+    "float": "_s.is_number",
+    "bool": "_s.is_bool",
+    "list": "_s.is_list",
+    "map": "_s.is_object",
+    "any": "_s.is_any",
+}
+
+
+def py_literal(value: Any) -> str:
+    """Return Python source for a JSON value; the only way spec data enters generated code."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return 'float("nan")'
+        if math.isinf(value):
+            return 'float("inf")' if value > 0 else 'float("-inf")'
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items())
+        return "{" + items + "}"
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+class TypeNamer:
+    """Render TypeRefs for one module, knowing which models are enums and which are aliases.
+
+    Composite decoders (lists, maps, unions) become module-level functions collected in
+    ``helpers`` ({function name: expression over ``value``}); names derive from the type's
+    structure, so the same type always gets the same function.
+    """
+
+    def __init__(self, models: tuple[Model, ...]) -> None:
+        self.models = {m.name: m for m in models}
+        self.helpers: dict[str, str] = {}
+
+    def annotation(self, t: TypeRef) -> str:
+        """Return the annotation text of a type."""
+        if t.kind in _PLAIN:
+            text = _PLAIN[t.kind]
+        elif t.kind == "literal":
+            text = f"Literal[{py_literal(t.value)}]"
+        elif t.kind == "model":
+            text = t.name
+        elif t.kind == "list":
+            text = f"list[{self.annotation(t.args[0])}]"
+        elif t.kind == "map":
+            text = f"dict[str, {self.annotation(t.args[0])}]"
+        else:
+            text = " | ".join(self.annotation(a) for a in t.args)
+        if t.nullable and t.kind not in ("any", "null"):
+            text += " | None"
+        return text
+
+    def decoder(self, t: TypeRef) -> str | None:
+        """Return the name of a one-argument decoder function, or None for identity."""
+        if t.kind == "datetime":
+            return "_s.to_datetime"
+        if t.kind == "date":
+            return "_s.to_date"
+        if t.kind == "model":
+            return f"_decode_{self.models[t.name].snake}"
+        if t.kind in ("list", "map"):
+            inner = self.decoder(t.args[0])
+            if inner is None:
+                return None
+            helper = "_s.to_list" if t.kind == "list" else "_s.to_map"
+            name = f"_decode_{t.kind}_of_{_stem(inner)}"
+            return self._helper(name, f"{helper}(value, {inner})")
+        if t.kind == "union":
+            return self._union(t)
+        return None
+
+    def _helper(self, name: str, expression: str) -> str:
+        if len(name) > 60:
+            digest = hashlib.sha256(expression.encode()).hexdigest()[:10]
+            name = f"_decode_{digest}"
+        self.helpers.setdefault(name, expression)
+        return name
+
+    def _union(self, t: TypeRef) -> str | None:
+        models = [a for a in t.args if a.kind == "model" and self.models[a.name].kind == "object"]
+        digest = hashlib.sha256(self.annotation(t).encode()).hexdigest()[:10]
+        if t.discriminator is not None and t.discriminator.mapping:
+            pairs = ", ".join(
+                f"{py_literal(value)}: _decode_{self.models[name].snake}"
+                for value, name in t.discriminator.mapping
+            )
+            prop = py_literal(t.discriminator.property)
+            return self._helper(
+                f"_decode_union_{digest}", f"_s.by_discriminator(value, {prop}, {{{pairs}}})"
+            )
+        decoders = [self.decoder(a) for a in t.args]
+        if all(d is None for d in decoders):
+            return None
+        options: list[str] = []
+        if len(models) > 1:
+            keyed = ", ".join(f"(_s.keys_of({m.name}), _decode_{self.models[m.name].snake})" for m in models)
+            best = self._helper(f"_decode_best_{digest}", f"_s.best_object(value, ({keyed},))")
+            options.append(f"(_s.is_object, {best})")
+        for option, decode in zip(t.args, decoders):
+            if option in models and len(models) > 1:
+                continue
+            options.append(f"({self._shape_test(option)}, {decode or '_s.identity'})")
+        return self._helper(f"_decode_union_{digest}", f"_s.to_union(value, ({', '.join(options)},))")
+
+    def _shape_test(self, t: TypeRef) -> str:
+        if t.kind == "literal":
+            return self._helper(
+                f"_is_literal_{hashlib.sha256(py_literal(t.value).encode()).hexdigest()[:10]}",
+                f"value == {py_literal(t.value)}",
+            )
+        if t.kind == "model":
+            model = self.models[t.name]
+            if model.kind == "object":
+                return "_s.is_object"
+            if model.kind == "enum":
+                return "_s.is_int" if model.enum_base == "int" else "_s.is_str"
+            return "_s.is_any"
+        return _SHAPE_TESTS.get(t.kind, "_s.is_any")
+
+
+def _stem(decoder: str) -> str:
+    """Return the readable part of a decoder's name, for naming the helpers built on it."""
+    return decoder.rsplit(".", 1)[-1].removeprefix("_decode_").removeprefix("to_")

@@ -1,0 +1,255 @@
+"""Wire <-> Python helpers the generated models call: exact round trips, lenient decoding.
+
+Hand-written and spec-independent; copied verbatim into every generated package.
+Decoding never validates (the compiled validators do that) and never crashes on drift:
+unknown enum values, unparseable timestamps and nulls are kept as they came.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
+
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))?"
+)
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+class DecodeError(ValueError):
+    """A payload whose shape cannot become the requested model (e.g. a string for an object)."""
+
+    def __init__(self, model: str, value: object) -> None:
+        super().__init__(f"cannot decode {type(value).__name__} as {model}: expected a JSON object")
+        self.model = model
+        self.value = value
+
+
+class WireDateTime(datetime):
+    """A timezone-aware datetime that remembers its exact wire text, so it re-encodes unchanged."""
+
+    __slots__ = ("wire",)
+    wire: str
+
+
+class WireDate(date):
+    """A date that remembers its exact wire text."""
+
+    __slots__ = ("wire",)
+    wire: str
+
+
+class OpenStrEnum(enum.StrEnum):
+    """A string enum that keeps values the spec did not list instead of failing."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+
+class OpenIntEnum(enum.IntEnum):
+    """An integer enum that keeps values the spec did not list instead of failing."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        return member
+
+
+def to_datetime(value: Any) -> Any:
+    """Parse an RFC 3339 timestamp; anything else is returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    match = _DATETIME.fullmatch(value)
+    if match is None:
+        return value
+    year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = match.groups()
+    if fraction is None:
+        micro = 0
+    else:
+        micro = int(fraction[:6].ljust(6, "0"))
+    if sign is not None:
+        offset = timedelta(hours=int(oh), minutes=int(om))
+        tz = timezone(-offset if sign == "-" else offset)
+    else:
+        tz = timezone.utc  # RFC 3339 requires an offset; a bare time is read as UTC
+    leap = second == "60"  # datetime cannot hold a leap second; keep the wire text exact
+    try:
+        parsed = WireDateTime(
+            int(year), int(month), int(day), int(hour), int(minute),
+            59 if leap else int(second), micro, tz,
+        )
+    except ValueError:
+        return value
+    parsed.wire = value
+    return parsed
+
+
+def to_date(value: Any) -> Any:
+    """Parse a full-date (YYYY-MM-DD); anything else is returned unchanged."""
+    if not isinstance(value, str) or _DATE.fullmatch(value) is None:
+        return value
+    try:
+        parsed = WireDate(int(value[:4]), int(value[5:7]), int(value[8:10]))
+    except ValueError:
+        return value
+    parsed.wire = value
+    return parsed
+
+
+def to_enum(cls: type[E], value: Any) -> Any:
+    """Return the enum member for a value (unknown values become open members or stay raw)."""
+    if value is None:
+        return None
+    try:
+        return cls(value)
+    except ValueError:
+        return value
+
+
+def to_model(decode: Callable[[Mapping[str, Any]], T], value: Any) -> Any:
+    """Decode a nested object, passing null (and non-objects) through untouched."""
+    if isinstance(value, Mapping):
+        return decode(value)
+    return value
+
+
+def to_list(value: Any, item: Callable[[Any], Any]) -> Any:
+    """Decode every item of a JSON array; non-arrays are returned unchanged."""
+    if isinstance(value, list):
+        return [item(x) for x in value]
+    return value
+
+
+def to_map(value: Any, item: Callable[[Any], Any]) -> Any:
+    """Decode every value of a JSON object; non-objects are returned unchanged."""
+    if isinstance(value, Mapping):
+        return {k: item(v) for k, v in value.items()}
+    return value
+
+
+def to_union(
+    value: Any,
+    options: tuple[tuple[Callable[[Any], bool], Callable[[Any], Any]], ...],
+) -> Any:
+    """Decode with the first option whose shape test accepts the value."""
+    for accepts, decode in options:
+        if accepts(value):
+            return decode(value)
+    return value
+
+
+def by_discriminator(
+    value: Any, prop: str, mapping: Mapping[str, Callable[[Any], Any]]
+) -> Any:
+    """Decode an object by the model its discriminator property names."""
+    if isinstance(value, Mapping):
+        decode = mapping.get(value.get(prop))  # type: ignore[arg-type]
+        if decode is not None:
+            return decode(value)
+    return value
+
+
+def best_object(
+    value: Any, candidates: tuple[tuple[frozenset[str], Callable[[Any], Any]], ...]
+) -> Any:
+    """Decode an object as the candidate model sharing the most keys with it (first on ties)."""
+    if not isinstance(value, Mapping) or not candidates:
+        return value
+    keys = value.keys()
+    best = max(candidates, key=lambda c: len(c[0] & keys))
+    return best[1](value)
+
+
+def is_int(value: Any) -> bool:
+    """Return whether a JSON value is an integer (booleans are not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    """Return whether a JSON value is a number (booleans are not)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def format_datetime(value: datetime) -> str:
+    """Encode a datetime as RFC 3339, reusing the wire text when the value is unchanged."""
+    wire = getattr(value, "wire", None)
+    if wire is not None:
+        return str(wire)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def dump(value: Any) -> Any:
+    """Encode any decoded value back to plain JSON data."""
+    if value is None or isinstance(value, (bool, int, float, str)) and not isinstance(
+        value, enum.Enum
+    ):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    to_dict = getattr(value, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return getattr(value, "wire", None) or value.isoformat()
+    if isinstance(value, list):
+        return [dump(x) for x in value]
+    if isinstance(value, Mapping):
+        return {k: dump(v) for k, v in value.items()}
+    return value
+
+
+def identity(value: T) -> T:
+    """Return the value unchanged (the decoder of plain JSON types)."""
+    return value
+
+
+def is_str(value: Any) -> bool:
+    """Return whether a JSON value is a string."""
+    return isinstance(value, str)
+
+
+def is_bool(value: Any) -> bool:
+    """Return whether a JSON value is a boolean."""
+    return isinstance(value, bool)
+
+
+def is_list(value: Any) -> bool:
+    """Return whether a JSON value is an array."""
+    return isinstance(value, list)
+
+
+def is_object(value: Any) -> bool:
+    """Return whether a JSON value is an object."""
+    return isinstance(value, Mapping)
+
+
+def is_any(value: Any) -> bool:
+    """Accept any JSON value."""
+    return True
+
+
+def keys_of(model: Any) -> frozenset[str]:
+    """Return the wire names a generated model declares."""
+    return frozenset(model.WIRE_NAMES)

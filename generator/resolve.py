@@ -65,6 +65,9 @@ class Resolver:
         if not isinstance(ref, str):
             raise SpecError(at.location(), "$ref must be a string")
         file_part, _, fragment = ref.partition("#")
+        if "://" in file_part:
+            # Fetching at generation time would make output depend on the network.
+            raise SpecError(at.location(), f"unsupported: remote $ref {ref!r}; bundle it locally")
         doc = self.document(at.doc, file_part, at) if file_part else at.doc
         pointer = unquote(fragment)
         if pointer and not pointer.startswith("/"):

@@ -91,12 +91,13 @@ def render(api: Api, package: str, templates: Path | None = None) -> dict[str, s
             files[f"{package}/{module}"] = header + "\n" + source.read_text(encoding="utf-8")
     files[f"{package}/py.typed"] = header + "\n"
     comment = " ".join(header_lines(api))
+    # Inline models (response envelopes, request bodies) get documents too: users validate
+    # whole responses with them.
     for model in api.models:
-        if model.component:
-            doc = document(model.name, api.schemas, comment)
-            files[f"{package}/schemas/{model.name}.json"] = (
-                json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-            )
+        doc = document(model.name, api.schemas, comment)
+        files[f"{package}/schemas/{model.name}.json"] = (
+            json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        )
     return files
 
 

@@ -67,6 +67,44 @@ RESERVED_PARAMETERS = frozenset(
 RESERVED_MEMBERS = frozenset({"name", "value", "mro", "NAME", "VALUE"})
 
 
+_SYMBOLS = {
+    "+": "PLUS",
+    "-": "MINUS",
+    "*": "STAR",
+    "/": "SLASH",
+    ".": "DOT",
+    " ": "SPACE",
+    "_": "UNDERSCORE",
+    "#": "HASH",
+    "@": "AT",
+    "&": "AND",
+    "%": "PERCENT",
+    "=": "EQUALS",
+    "<": "LT",
+    ">": "GT",
+    "!": "BANG",
+    "?": "QUESTION",
+    ":": "COLON",
+    ",": "COMMA",
+    '"': "QUOTE",
+    "'": "APOSTROPHE",
+    "\\": "BACKSLASH",
+    "$": "DOLLAR",
+    "(": "LPAREN",
+    ")": "RPAREN",
+    "[": "LBRACKET",
+    "]": "RBRACKET",
+    "{": "LBRACE",
+    "}": "RBRACE",
+    "|": "PIPE",
+    "~": "TILDE",
+    "^": "CARET",
+    ";": "SEMICOLON",
+    "`": "BACKTICK",
+    "\n": "NEWLINE",
+}
+
+
 def words(text: str) -> list[str]:
     """Split any spelling (camelCase, snake_case, kebab-case, spaces, brackets) into words."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -99,7 +137,9 @@ def is_keyword(name: str) -> bool:
     return keyword.iskeyword(name) or keyword.issoftkeyword(name)
 
 
-def fix_identifier(name: str, *, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+def fix_identifier(
+    name: str, *, fallback: str, reserved: frozenset[str] = frozenset()
+) -> str:
     """Make a candidate a safe identifier: non-empty, no leading digit/underscore, no keyword."""
     name = name.strip("_")
     if not name:
@@ -147,19 +187,23 @@ def class_candidates(*parts: str) -> list[str]:
     return [first, verbatim]
 
 
+def spell_symbols(text: str) -> str:
+    """Spell out every non-alphanumeric character (``#`` -> ``HASH``), for names made of symbols."""
+    return "_".join(
+        c if c.isascii() and c.isalnum() else _SYMBOLS.get(c, f"U{ord(c):04X}")
+        for c in text
+    )
+
+
 def field_candidates(wire_name: str, reserved: frozenset[str] = RESERVED_ATTRIBUTES) -> list[str]:
     """Return candidate attribute names for a wire name (snake_case first, then verbatim)."""
+    if not words(wire_name):  # nothing but symbols: spell them out
+        spelled = "field_" + spell_symbols(wire_name).lower()
+        return [fix_identifier(spelled, fallback="field", reserved=reserved)]
     return [
         fix_identifier(snake_case(wire_name), fallback="field", reserved=reserved),
         fix_identifier(sanitize(wire_name), fallback="field", reserved=reserved),
     ]
-
-
-_SYMBOLS = {
-    "+": "PLUS", "-": "MINUS", "*": "STAR", "/": "SLASH", ".": "DOT", " ": "SPACE",
-    "_": "UNDERSCORE", "#": "HASH", "@": "AT", "&": "AND", "%": "PERCENT", "=": "EQUALS",
-    "<": "LT", ">": "GT", "!": "BANG", "?": "QUESTION", ":": "COLON", ",": "COMMA",
-}
 
 
 def member_candidates(value: object) -> list[str]:
@@ -169,7 +213,7 @@ def member_candidates(value: object) -> list[str]:
     upper = upper_snake(text)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         upper = sanitize(text.replace("-", "MINUS_").replace(".", "_")).upper()
-    spelled = "_".join(_SYMBOLS.get(c, f"U{ord(c):04X}") if not c.isalnum() else c for c in text)
+    spelled = spell_symbols(text)
     spelled_name = fix_identifier(
         f"{fallback}_{sanitize(spelled)}", fallback=fallback, reserved=RESERVED_MEMBERS
     )

@@ -19,14 +19,19 @@ def analyze(doc: Document, config: Config) -> Api:
     root: dict[str, Any] = doc.root
     openapi = str(root.get("openapi") or root.get("swagger") or "")
     if not openapi.startswith(("3.0", "3.1")):
-        raise SpecError(doc.locate("/openapi"), f"unsupported OpenAPI version {openapi!r}: 3.0 or 3.1")
+        raise SpecError(
+            doc.locate("/openapi"),
+            f"unsupported OpenAPI version {openapi!r}: 3.0 or 3.1",
+        )
     resolver = Resolver(doc)
     schemas = SchemaAnalyzer(resolver)
     schemas.declare_components()
     operations = OperationAnalyzer(resolver, schemas, config).operations()
     info = root.get("info") or {}
     servers = tuple(
-        str(s["url"]) for s in root.get("servers") or () if isinstance(s, dict) and "url" in s
+        str(s["url"])
+        for s in root.get("servers") or ()
+        if isinstance(s, dict) and "url" in s
     )
     return Api(
         title=str(info.get("title") or ""),

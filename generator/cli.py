@@ -10,7 +10,10 @@ from generator.errors import SpecError
 
 # Each subcommand module exposes ``add_arguments(parser)`` and ``run(args) -> int``.
 _COMMANDS: dict[str, tuple[str, str]] = {
-    "generate": ("generator.commands.generate", "regenerate the output package from a spec"),
+    "generate": (
+        "generator.commands.generate",
+        "regenerate the output package from a spec",
+    ),
     "slice": ("generator.commands.slice", "write a self-contained sub-API of a spec"),
 }
 

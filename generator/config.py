@@ -67,7 +67,9 @@ def load_config(start: Path | None = None) -> Config:
     allowed = set(ClientConfig.__dataclass_fields__)
     unknown = set(client_raw) - allowed
     if unknown:
-        raise SpecError(where, f"[tool.contractgen.client] unknown keys: {sorted(unknown)}")
+        raise SpecError(
+            where, f"[tool.contractgen.client] unknown keys: {sorted(unknown)}"
+        )
     return Config(
         root=root,
         spec=root / section["spec"] if "spec" in section else None,

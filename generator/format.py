@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
 
-_MODE = black.Mode(target_versions={black.TargetVersion.PY311})
+_MODE = black.Mode(target_versions={TargetVersion.PY311})
 
 
 class FormatError(Exception):
@@ -23,5 +25,5 @@ def format_python(path: str, text: str) -> str:
     """Format one Python source text."""
     try:
         return black.format_str(text, mode=_MODE)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         raise FormatError(f"{path}: generated code does not parse: {exc}") from None

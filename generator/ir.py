@@ -141,7 +141,9 @@ class Operation:
 
     operation_id: str
     py_name: str  # method name on its resource, e.g. "retrieve"
-    resource: tuple[str, ...]  # attribute path of its resource, e.g. ("rooms", "sessions")
+    resource: tuple[
+        str, ...
+    ]  # attribute path of its resource, e.g. ("rooms", "sessions")
     snake: str  # unique snake_case id of the operation, e.g. "view_room_session"
     method: str  # lower case
     path: str
@@ -152,7 +154,9 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     request_body: Body | None = None
     responses: tuple[Response, ...] = ()
-    security: tuple[tuple[str, ...], ...] = ()  # alternatives of scheme names; () = no auth
+    security: tuple[
+        tuple[str, ...], ...
+    ] = ()  # alternatives of scheme names; () = no auth
     deprecated: bool = False
 
 

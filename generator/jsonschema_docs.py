@@ -15,7 +15,13 @@ from generator.resolve import Resolver, Target
 from generator.schemas import SchemaAnalyzer
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_MAPS = (
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+)
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_ONE = (
     "items",
@@ -38,7 +44,9 @@ _DROPPED = ("xml", "externalDocs", "nullable", "example")
 class SchemaConverter:
     """Convert spec schemas into 2020-12 bodies keyed by model name."""
 
-    def __init__(self, resolver: Resolver, schemas: SchemaAnalyzer, openapi: str) -> None:
+    def __init__(
+        self, resolver: Resolver, schemas: SchemaAnalyzer, openapi: str
+    ) -> None:
         self.resolver = resolver
         self.schemas = schemas
         self.legacy = openapi.startswith("3.0") or openapi.startswith("2.")
@@ -69,11 +77,15 @@ class SchemaConverter:
             if key in _SCHEMA_MAPS and isinstance(item, dict):
                 out[key] = {k: self.convert(target.child(key, k)) for k in item}
             elif key in _SCHEMA_LISTS and isinstance(item, list):
-                out[key] = [self.convert(target.child(key, i)) for i in range(len(item))]
+                out[key] = [
+                    self.convert(target.child(key, i)) for i in range(len(item))
+                ]
             elif key in _SCHEMA_ONE and isinstance(item, (dict, bool)):
                 out[key] = self.convert(target.child(key))
             elif key in _SCHEMA_ONE and key == "items" and isinstance(item, list):
-                out["prefixItems"] = [self.convert(target.child(key, i)) for i in range(len(item))]
+                out["prefixItems"] = [
+                    self.convert(target.child(key, i)) for i in range(len(item))
+                ]
             elif key == "discriminator" and isinstance(item, dict):
                 out[key] = self._discriminator(target.child(key))
             else:
@@ -91,7 +103,10 @@ class SchemaConverter:
             converted: Any = {"$ref": f"#/$defs/{name}"}
         else:
             if ref_target.key in self._stack:
-                raise SpecError(target.location(), "unsupported: a cycle of $refs through unnamed schemas")
+                raise SpecError(
+                    target.location(),
+                    "unsupported: a cycle of $refs through unnamed schemas",
+                )
             self._stack.append(ref_target.key)
             converted = self.convert(ref_target)
             self._stack.pop()
@@ -100,7 +115,11 @@ class SchemaConverter:
             rest = self.convert(Target(target.doc, target.pointer, siblings), top=True)
             rest.pop("$ref", None)
             if rest:
-                converted = {"$ref": converted["$ref"], **rest} if "$ref" in converted else {"allOf": [converted], **rest}
+                converted = (
+                    {"$ref": converted["$ref"], **rest}
+                    if "$ref" in converted
+                    else {"allOf": [converted], **rest}
+                )
         return self._nullable(converted, target.value)
 
     def _nullable(self, converted: Any, raw: dict[str, Any]) -> Any:
@@ -124,7 +143,9 @@ class SchemaConverter:
             rewritten = {}
             for key, ref in mapping.items():
                 at = target.child("mapping", key)
-                name = self.schemas.name_of(self.resolver.deref(self.resolver.lookup(ref, at)))
+                name = self.schemas.name_of(
+                    self.resolver.deref(self.resolver.lookup(ref, at))
+                )
                 rewritten[key] = f"#/$defs/{name}" if name else ref
             out["mapping"] = rewritten
         return out
@@ -132,7 +153,10 @@ class SchemaConverter:
 
 def _legacy_bounds(out: dict[str, Any], raw: dict[str, Any]) -> None:
     """Rewrite OpenAPI 3.0's boolean exclusive bounds into 2020-12's numeric ones."""
-    for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+    for exclusive, bound in (
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ):
         flag = raw.get(exclusive)
         if isinstance(flag, bool):
             del out[exclusive]

@@ -58,7 +58,11 @@ class Document:
             if isinstance(node, MarkedDict) and token in node:
                 line, col = node.marks.get(token, (line, col))
                 node = node[token]
-            elif isinstance(node, MarkedList) and token.isdigit() and int(token) < len(node):
+            elif (
+                isinstance(node, MarkedList)
+                and token.isdigit()
+                and int(token) < len(node)
+            ):
                 line, col = node.marks[int(token)]
                 node = node[int(token)]
             else:
@@ -74,7 +78,7 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _MarkedLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _MarkedLoader(_BaseLoader):
     """SafeLoader that keeps marks, refuses duplicate keys and reads scalars the JSON way."""
 
     display = "<spec>"
@@ -101,7 +105,9 @@ for _first in list("tTfF"):
     ] + [("tag:yaml.org,2002:bool", _BOOL)]
 
 
-def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> Iterator[MarkedDict]:
+def _construct_map(
+    loader: _MarkedLoader, node: yaml.MappingNode
+) -> Iterator[MarkedDict]:
     data = MarkedDict()
     data.mark = _pos(node)
     yield data
@@ -114,13 +120,17 @@ def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> Iterator[Ma
         if key in data:
             first = data.marks[key]
             raise _error(
-                loader, key_node, f"duplicate key {key!r} (first defined at line {first[0]})"
+                loader,
+                key_node,
+                f"duplicate key {key!r} (first defined at line {first[0]})",
             )
         data[key] = loader.construct_object(value_node, deep=False)
         data.marks[key] = _pos(key_node)
 
 
-def _construct_seq(loader: _MarkedLoader, node: yaml.SequenceNode) -> Iterator[MarkedList]:
+def _construct_seq(
+    loader: _MarkedLoader, node: yaml.SequenceNode
+) -> Iterator[MarkedList]:
     data = MarkedList()
     data.mark = _pos(node)
     yield data
@@ -156,7 +166,9 @@ def load_text(text: bytes, display: str, path: Path | None = None) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise SpecError(Location(display, line, col), f"YAML syntax error: {problem}") from None
+        raise SpecError(
+            Location(display, line, col), f"YAML syntax error: {problem}"
+        ) from None
     except yaml.YAMLError as exc:
         raise SpecError(Location(display, 1, 1), f"YAML error: {exc}") from None
     finally:
@@ -173,7 +185,9 @@ def load_file(path: Path) -> Document:
     try:
         text = path.read_bytes()
     except OSError as exc:
-        raise SpecError(Location(display, 1, 1), f"cannot read spec: {exc.strerror}") from None
+        raise SpecError(
+            Location(display, 1, 1), f"cannot read spec: {exc.strerror}"
+        ) from None
     return load_text(text, display, path.resolve())
 
 

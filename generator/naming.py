@@ -195,7 +195,9 @@ def spell_symbols(text: str) -> str:
     )
 
 
-def field_candidates(wire_name: str, reserved: frozenset[str] = RESERVED_ATTRIBUTES) -> list[str]:
+def field_candidates(
+    wire_name: str, reserved: frozenset[str] = RESERVED_ATTRIBUTES
+) -> list[str]:
     """Return candidate attribute names for a wire name (snake_case first, then verbatim)."""
     if not words(wire_name):  # nothing but symbols: spell them out
         spelled = "field_" + spell_symbols(wire_name).lower()

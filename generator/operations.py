@@ -27,7 +27,9 @@ def _component_name(target: Target, section: str) -> str | None:
 class OperationAnalyzer:
     """Read every path item into Operations, typing their schemas through a SchemaAnalyzer."""
 
-    def __init__(self, resolver: Resolver, schemas: SchemaAnalyzer, config: Config) -> None:
+    def __init__(
+        self, resolver: Resolver, schemas: SchemaAnalyzer, config: Config
+    ) -> None:
         self.resolver = resolver
         self.schemas = schemas
         self.config = config
@@ -48,7 +50,11 @@ class OperationAnalyzer:
         return found
 
     def _operation(
-        self, item: Target, path: str, method: str, default_security: tuple[tuple[str, ...], ...]
+        self,
+        item: Target,
+        path: str,
+        method: str,
+        default_security: tuple[tuple[str, ...], ...],
     ) -> Operation:
         op = item.child(method)
         raw: dict[str, Any] = op.value
@@ -58,7 +64,11 @@ class OperationAnalyzer:
             op_id = naming.pascal_case(f"{method} {path}") or method
         base = naming.fix_identifier(naming.snake_case(op_id), fallback="operation")
         snake = self.ids.claim(
-            [base, f"{base}_{method}", naming.fix_identifier(naming.sanitize(op_id), fallback="op")],
+            [
+                base,
+                f"{base}_{method}",
+                naming.fix_identifier(naming.sanitize(op_id), fallback="op"),
+            ],
             op_id,
             location,
         )
@@ -80,7 +90,9 @@ class OperationAnalyzer:
             parameters=params,
             request_body=self._request_body(op, hint),
             responses=self._responses(op, hint),
-            security=_security(raw["security"]) if "security" in raw else default_security,
+            security=(
+                _security(raw["security"]) if "security" in raw else default_security
+            ),
             deprecated=bool(raw.get("deprecated")),
         )
 
@@ -97,20 +109,33 @@ class OperationAnalyzer:
         ordered = sorted(merged.values(), key=lambda t: t.value.get("in") != "path")
         return tuple(self._parameter(t, hint, names) for t in ordered)
 
-    def _parameter(self, target: Target, hint: str, names: naming.Namespace) -> Parameter:
+    def _parameter(
+        self, target: Target, hint: str, names: naming.Namespace
+    ) -> Parameter:
         raw: dict[str, Any] = target.value
         wire, where = raw.get("name"), raw.get("in")
-        if not isinstance(wire, str) or where not in ("path", "query", "header", "cookie"):
-            raise SpecError(target.location(), "a parameter needs a string name and a valid 'in'")
+        if not isinstance(wire, str) or where not in (
+            "path",
+            "query",
+            "header",
+            "cookie",
+        ):
+            raise SpecError(
+                target.location(), "a parameter needs a string name and a valid 'in'"
+            )
         model_hint = [_component_name(target, "parameters") or f"{hint} {wire}"]
         if "schema" in raw:
             type_ = self.schemas.type_of(target.child("schema"), model_hint)
         elif isinstance(raw.get("content"), dict) and raw["content"]:
             media = next(iter(raw["content"]))
-            type_ = self.schemas.type_of(target.child("content", media, "schema"), model_hint)
+            type_ = self.schemas.type_of(
+                target.child("content", media, "schema"), model_hint
+            )
         else:
             type_ = TypeRef("any")
-        style = raw.get("style") or ("simple" if where in ("path", "header") else "form")
+        style = raw.get("style") or (
+            "simple" if where in ("path", "header") else "form"
+        )
         examples = [raw["example"]] if "example" in raw else []
         schema = raw.get("schema")
         if not examples and isinstance(schema, dict) and "example" in schema:
@@ -118,7 +143,9 @@ class OperationAnalyzer:
         return Parameter(
             wire_name=wire,
             py_name=names.claim(
-                naming.field_candidates(wire, naming.RESERVED_PARAMETERS), wire, target.location()
+                naming.field_candidates(wire, naming.RESERVED_PARAMETERS),
+                wire,
+                target.location(),
             ),
             location=where,
             type=type_,
@@ -145,7 +172,9 @@ class OperationAnalyzer:
                 if "schema" in entry
                 else None
             )
-            bodies.append(Body(media, type_, True, _media_examples(self.resolver, media_target)))
+            bodies.append(
+                Body(media, type_, True, _media_examples(self.resolver, media_target))
+            )
         return tuple(bodies)
 
     def _request_body(self, op: Target, hint: str) -> Body | None:
@@ -157,7 +186,12 @@ class OperationAnalyzer:
         if not bodies:
             return None
         first = bodies[0]
-        return Body(first.media_type, first.type, bool(target.value.get("required")), first.examples)
+        return Body(
+            first.media_type,
+            first.type,
+            bool(target.value.get("required")),
+            first.examples,
+        )
 
     def _responses(self, op: Target, hint: str) -> tuple[Response, ...]:
         responses = op.value.get("responses") or {}
@@ -165,9 +199,17 @@ class OperationAnalyzer:
         for status in responses:
             target = self.resolver.deref(op.child("responses", status))
             name = _component_name(target, "responses")
-            suffix = "Response" if status.startswith("2") and status == _first_success(responses) else f"{status} Response"
+            suffix = (
+                "Response"
+                if status.startswith("2") and status == _first_success(responses)
+                else f"{status} Response"
+            )
             bodies = self._bodies(target, [name] if name else [hint, suffix])
-            out.append(Response(str(status), str(target.value.get("description") or ""), bodies))
+            out.append(
+                Response(
+                    str(status), str(target.value.get("description") or ""), bodies
+                )
+            )
         return tuple(out)
 
     # -- placement ----------------------------------------------------------------------
@@ -185,9 +227,14 @@ class OperationAnalyzer:
         if configured is None and isinstance(raw.get("x-contractgen-name"), str):
             configured = raw["x-contractgen-name"]
         if configured is not None:
-            parts = [naming.fix_identifier(naming.snake_case(p), fallback="r") for p in configured.split(".")]
+            parts = [
+                naming.fix_identifier(naming.snake_case(p), fallback="r")
+                for p in configured.split(".")
+            ]
             if len(parts) < 2:
-                raise SpecError(location, f"client name {configured!r} needs 'resource.method'")
+                raise SpecError(
+                    location, f"client name {configured!r} needs 'resource.method'"
+                )
             resource, candidates = tuple(parts[:-1]), [parts[-1]]
         else:
             resource, candidates = _default_placement(op_id, path, method, raw)
@@ -201,8 +248,14 @@ def _default_placement(
     """Derive resource and method names from the first tag and the path's shape."""
     tags = raw.get("tags") or []
     segments = [s for s in path.split("/") if s]
-    resource_word = tags[0] if tags and isinstance(tags[0], str) else (segments[0] if segments else "api")
-    resource = (naming.fix_identifier(naming.snake_case(resource_word), fallback="api"),)
+    resource_word = (
+        tags[0]
+        if tags and isinstance(tags[0], str)
+        else (segments[0] if segments else "api")
+    )
+    resource = (
+        naming.fix_identifier(naming.snake_case(resource_word), fallback="api"),
+    )
     fallback = naming.fix_identifier(naming.snake_case(op_id), fallback="call")
     action = _ACTION_PATH.search(path)
     ends_with_param = bool(segments) and segments[-1].startswith("{")

@@ -48,7 +48,9 @@ def py_literal(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(py_literal(v) for v in value) + "]"
     if isinstance(value, dict):
-        items = ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items())
+        items = ", ".join(
+            f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()
+        )
         return "{" + items + "}"
     raise TypeError(f"not JSON data: {type(value).__name__}")
 
@@ -110,7 +112,11 @@ class TypeNamer:
         return name
 
     def _union(self, t: TypeRef) -> str | None:
-        models = [a for a in t.args if a.kind == "model" and self.models[a.name].kind == "object"]
+        models = [
+            a
+            for a in t.args
+            if a.kind == "model" and self.models[a.name].kind == "object"
+        ]
         digest = hashlib.sha256(self.annotation(t).encode()).hexdigest()[:10]
         if t.discriminator is not None and t.discriminator.mapping:
             pairs = ", ".join(
@@ -119,21 +125,29 @@ class TypeNamer:
             )
             prop = py_literal(t.discriminator.property)
             return self._helper(
-                f"_decode_union_{digest}", f"_s.by_discriminator(value, {prop}, {{{pairs}}})"
+                f"_decode_union_{digest}",
+                f"_s.by_discriminator(value, {prop}, {{{pairs}}})",
             )
         decoders = [self.decoder(a) for a in t.args]
         if all(d is None for d in decoders):
             return None
         options: list[str] = []
         if len(models) > 1:
-            keyed = ", ".join(f"(_s.keys_of({m.name}), _decode_{self.models[m.name].snake})" for m in models)
-            best = self._helper(f"_decode_best_{digest}", f"_s.best_object(value, ({keyed},))")
+            keyed = ", ".join(
+                f"(_s.keys_of({m.name}), _decode_{self.models[m.name].snake})"
+                for m in models
+            )
+            best = self._helper(
+                f"_decode_best_{digest}", f"_s.best_object(value, ({keyed},))"
+            )
             options.append(f"(_s.is_object, {best})")
         for option, decode in zip(t.args, decoders):
             if option in models and len(models) > 1:
                 continue
             options.append(f"({self._shape_test(option)}, {decode or '_s.identity'})")
-        return self._helper(f"_decode_union_{digest}", f"_s.to_union(value, ({', '.join(options)},))")
+        return self._helper(
+            f"_decode_union_{digest}", f"_s.to_union(value, ({', '.join(options)},))"
+        )
 
     def _shape_test(self, t: TypeRef) -> str:
         if t.kind == "literal":

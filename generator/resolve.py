@@ -55,7 +55,9 @@ class Resolver:
         doc = self._docs.get(path)
         if doc is None:
             if not path.is_file():
-                raise SpecError(at.location(), f"$ref names a file that does not exist: {relative}")
+                raise SpecError(
+                    at.location(), f"$ref names a file that does not exist: {relative}"
+                )
             doc = load_file(path)
             self._docs[path] = doc
         return doc
@@ -67,16 +69,24 @@ class Resolver:
         file_part, _, fragment = ref.partition("#")
         if "://" in file_part:
             # Fetching at generation time would make output depend on the network.
-            raise SpecError(at.location(), f"unsupported: remote $ref {ref!r}; bundle it locally")
+            raise SpecError(
+                at.location(), f"unsupported: remote $ref {ref!r}; bundle it locally"
+            )
         doc = self.document(at.doc, file_part, at) if file_part else at.doc
         pointer = unquote(fragment)
         if pointer and not pointer.startswith("/"):
-            raise SpecError(at.location(), f"unsupported $ref {ref!r}: only JSON pointers")
+            raise SpecError(
+                at.location(), f"unsupported $ref {ref!r}: only JSON pointers"
+            )
         node: Any = doc.root
         for token in split_pointer(pointer):
             if isinstance(node, MarkedDict) and token in node:
                 node = node[token]
-            elif isinstance(node, MarkedList) and token.isdigit() and int(token) < len(node):
+            elif (
+                isinstance(node, MarkedList)
+                and token.isdigit()
+                and int(token) < len(node)
+            ):
                 node = node[int(token)]
             else:
                 raise SpecError(at.location(), f"$ref {ref!r} points to nothing")

@@ -8,16 +8,22 @@ file order, then inline schemas as operations reach them) so output never depend
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from generator import naming
 from generator.errors import Location
-from generator.ir import Discriminator, EnumMember, Field, Model, TypeRef
+from generator.ir import Discriminator, EnumMember, Field, Model, TypeKind, TypeRef
 from generator.resolve import Resolver, Target
 
 ANY = TypeRef("any")
-_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "null"}
-_FORMATS = {"date-time": "datetime", "date": "date"}
+_PRIMITIVES: dict[str, TypeKind] = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "null": "null",
+}
+_FORMATS: dict[str, TypeKind] = {"date-time": "datetime", "date": "date"}
 _COMPONENT_PREFIX = "/components/schemas/"
 
 
@@ -38,8 +44,12 @@ class SchemaAnalyzer:
     """Give every schema a type, creating Models for the ones that need a name."""
 
     resolver: Resolver
-    classes: naming.Namespace = field(default_factory=lambda: naming.Namespace("class name"))
-    functions: naming.Namespace = field(default_factory=lambda: naming.Namespace("model"))
+    classes: naming.Namespace = field(
+        default_factory=lambda: naming.Namespace("class name")
+    )
+    functions: naming.Namespace = field(
+        default_factory=lambda: naming.Namespace("model")
+    )
     drafts: dict[tuple[str, str], _Draft] = field(default_factory=dict)
     unsupported: list[tuple[Location, str]] = field(default_factory=list)
 
@@ -75,7 +85,9 @@ class SchemaAnalyzer:
         )
         name = self.classes.claim(candidates, owner, location)
         snake = self.functions.claim(
-            [naming.function_suffix(name), name, naming.function_suffix(name) + "_"], owner, location
+            [naming.function_suffix(name), name, naming.function_suffix(name) + "_"],
+            owner,
+            location,
         )
         draft = _Draft(name, snake, target, component)
         self.drafts[target.key] = draft
@@ -115,7 +127,11 @@ class SchemaAnalyzer:
         if "enum" in schema:
             return self._enum_type(target, hint, nullable)
         for keyword in ("allOf", "oneOf", "anyOf"):
-            if keyword in schema and isinstance(schema[keyword], list) and schema[keyword]:
+            if (
+                keyword in schema
+                and isinstance(schema[keyword], list)
+                and schema[keyword]
+            ):
                 return self._composite(target, keyword, hint, nullable)
         types = _types(schema)
         if len(types) > 1:
@@ -129,9 +145,12 @@ class SchemaAnalyzer:
         schema: dict[str, Any] = target.value
         if kind == "string":
             fmt = schema.get("format")
-            return TypeRef(_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str", nullable=nullable)
+            kind_of: TypeKind = (
+                _FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str"
+            )
+            return TypeRef(kind_of, nullable=nullable)
         if kind in _PRIMITIVES:
-            return TypeRef(_PRIMITIVES[kind], nullable=nullable)  # type: ignore[arg-type]
+            return TypeRef(_PRIMITIVES[kind], nullable=nullable)
         if kind == "array" or (not kind and "items" in schema):
             items = schema.get("items")
             item_type = (
@@ -170,7 +189,9 @@ class SchemaAnalyzer:
         self._build(draft)
         return self._model_ref(draft, nullable)
 
-    def _composite(self, target: Target, keyword: str, hint: list[str], nullable: bool) -> TypeRef:
+    def _composite(
+        self, target: Target, keyword: str, hint: list[str], nullable: bool
+    ) -> TypeRef:
         members = [target.child(keyword, i) for i in range(len(target.value[keyword]))]
         non_null = [m for m in members if not _is_null_schema(m.value)]
         nullable = nullable or len(non_null) < len(members)
@@ -183,7 +204,9 @@ class SchemaAnalyzer:
                 self._build(draft)
                 return self._model_ref(draft, nullable)
             return self.type_of(non_null[0], hint) if non_null else ANY
-        options = [self.type_of(m, [*hint, _option_hint(m, i)]) for i, m in enumerate(non_null)]
+        options = [
+            self.type_of(m, [*hint, _option_hint(m, i)]) for i, m in enumerate(non_null)
+        ]
         return _union(options, nullable, self._discriminator(target))
 
     def _discriminator(self, target: Target) -> Discriminator | None:
@@ -239,28 +262,42 @@ class SchemaAnalyzer:
         )
         resolved = self.resolver.deref(target) if "$ref" in schema else target
         body = resolved.value if isinstance(resolved.value, dict) else {}
-        values = [v for v in body.get("enum", []) if v is not None] if "enum" in body else []
+        values = (
+            [v for v in body.get("enum", []) if v is not None] if "enum" in body else []
+        )
         if len(values) > 1 and _enum_base(values):
             draft.model = self._enum_model(resolved, values, common)
-        elif _is_object_like(body) and ("allOf" not in body or self._all_objects(resolved)):
+        elif _is_object_like(body) and (
+            "allOf" not in body or self._all_objects(resolved)
+        ):
             draft.model = self._object_model(resolved, [draft.name], common)
         else:
             # The draft must be named before typing so recursive aliases end at the name.
-            alias = self._structural(resolved, [draft.name]) if "$ref" not in schema else (
-                self.type_of(resolved, [draft.name])
+            alias = (
+                self._structural(resolved, [draft.name])
+                if "$ref" not in schema
+                else (self.type_of(resolved, [draft.name]))
             )
             draft.model = Model(kind="alias", alias=alias, **common)  # type: ignore[arg-type]
 
-    def _enum_model(self, target: Target, values: list[Any], common: dict[str, Any]) -> Model:
+    def _enum_model(
+        self, target: Target, values: list[Any], common: dict[str, Any]
+    ) -> Model:
         members = naming.Namespace("enum member", naming.RESERVED_MEMBERS)
         out = []
-        for index, value in enumerate(values):
+        for value in values:
             at = target.child("enum", target.value["enum"].index(value))
-            py = members.claim(naming.member_candidates(value), repr(value), at.location())
+            py = members.claim(
+                naming.member_candidates(value), repr(value), at.location()
+            )
             out.append(EnumMember(py, value))
-        return Model(kind="enum", enum_base=_enum_base(values), members=tuple(out), **common)
+        return Model(
+            kind="enum", enum_base=_enum_base(values), members=tuple(out), **common
+        )
 
-    def _object_model(self, target: Target, hint: list[str], common: dict[str, Any]) -> Model:
+    def _object_model(
+        self, target: Target, hint: list[str], common: dict[str, Any]
+    ) -> Model:
         properties: dict[str, Target] = {}
         required: set[str] = set()
         additional: Any = True
@@ -268,7 +305,9 @@ class SchemaAnalyzer:
             props = part.value.get("properties") or {}
             for wire in props:
                 properties[wire] = part.child("properties", wire)
-            required.update(r for r in part.value.get("required", []) if isinstance(r, str))
+            required.update(
+                r for r in part.value.get("required", []) if isinstance(r, str)
+            )
             if "additionalProperties" in part.value:
                 additional = part.child("additionalProperties")
         names = naming.Namespace("property", naming.RESERVED_ATTRIBUTES)
@@ -278,7 +317,10 @@ class SchemaAnalyzer:
             py_names[wire] = names.claim(
                 naming.field_candidates(wire), wire, properties[wire].location()
             )
-        fields = [self._field(properties[w], w, py_names[w], w in required, hint) for w in properties]
+        fields = [
+            self._field(properties[w], w, py_names[w], w in required, hint)
+            for w in properties
+        ]
         extra_type: TypeRef | None = None
         closed = False
         if isinstance(additional, Target):
@@ -287,10 +329,16 @@ class SchemaAnalyzer:
             elif isinstance(additional.value, dict) and additional.value:
                 extra_type = self.type_of(additional, [*hint, "Value"])
         return Model(
-            kind="object", fields=tuple(fields), additional=extra_type, closed=closed, **common
+            kind="object",
+            fields=tuple(fields),
+            additional=extra_type,
+            closed=closed,
+            **common,
         )
 
-    def _field(self, target: Target, wire: str, py: str, required: bool, hint: list[str]) -> Field:
+    def _field(
+        self, target: Target, wire: str, py: str, required: bool, hint: list[str]
+    ) -> Field:
         schema = target.value if isinstance(target.value, dict) else {}
         described = self.resolver.deref(target).value if "$ref" in schema else schema
         described = described if isinstance(described, dict) else {}
@@ -299,7 +347,9 @@ class SchemaAnalyzer:
             py_name=py,
             type=self.type_of(target, [*hint, wire]),
             required=required,
-            description=str(schema.get("description") or described.get("description") or ""),
+            description=str(
+                schema.get("description") or described.get("description") or ""
+            ),
             default=schema.get("default"),
             has_default="default" in schema,
             read_only=bool(schema.get("readOnly") or described.get("readOnly")),
@@ -330,9 +380,13 @@ def _location_word(pointer: str) -> str:
 
 def _is_object_like(schema: dict[str, Any]) -> bool:
     return _types(schema) in ([], ["object"]) and bool(
-        schema.get("properties") or "allOf" in schema or (
-            _types(schema) == ["object"] and "additionalProperties" not in schema
-            and "oneOf" not in schema and "anyOf" not in schema
+        schema.get("properties")
+        or "allOf" in schema
+        or (
+            _types(schema) == ["object"]
+            and "additionalProperties" not in schema
+            and "oneOf" not in schema
+            and "anyOf" not in schema
         )
     )
 
@@ -349,7 +403,9 @@ def _is_nullable(schema: dict[str, Any]) -> bool:
 
 
 def _is_null_schema(schema: Any) -> bool:
-    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+    return isinstance(schema, dict) and (
+        schema.get("type") == "null" or schema.get("enum") == [None]
+    )
 
 
 def _with_null(t: TypeRef) -> TypeRef:
@@ -364,11 +420,20 @@ def _literal(value: Any, nullable: bool) -> TypeRef:
     return TypeRef("literal", value=value, nullable=nullable)
 
 
-def _union(options: list[TypeRef], nullable: bool, disc: Discriminator | None = None) -> TypeRef:
+def _union(
+    options: list[TypeRef], nullable: bool, disc: Discriminator | None = None
+) -> TypeRef:
     flat: list[TypeRef] = []
     for option in options:
         nullable = nullable or option.nullable or option.kind == "null"
-        plain = TypeRef(option.kind, option.args, option.name, option.value, False, option.discriminator)
+        plain = TypeRef(
+            option.kind,
+            option.args,
+            option.name,
+            option.value,
+            False,
+            option.discriminator,
+        )
         if option.kind != "null" and plain not in flat:
             flat.append(plain)
     if any(o.kind == "any" for o in flat):
@@ -380,7 +445,7 @@ def _union(options: list[TypeRef], nullable: bool, disc: Discriminator | None = 
     return TypeRef("union", tuple(flat), nullable=nullable, discriminator=disc)
 
 
-def _enum_base(values: list[Any]) -> str:
+def _enum_base(values: list[Any]) -> Literal["str", "int", ""]:
     if values and all(isinstance(v, str) for v in values):
         return "str"
     if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):

@@ -129,7 +129,11 @@ def doc_literal(text: str) -> str:
 def _field_view(field: Field, types: TypeNamer) -> FieldView:
     annotation = types.annotation(field.type)
     optional = not field.required or field.type.nullable
-    if not field.required and not field.type.nullable and field.type.kind not in ("any", "null"):
+    if (
+        not field.required
+        and not field.type.nullable
+        and field.type.kind not in ("any", "null")
+    ):
         annotation += " | None"
     wire = py_literal(field.wire_name)
     read = f"raw.get({wire})"
@@ -153,13 +157,33 @@ def models_view(api: Api, header: str) -> ModelsView:
     for model in api.models:
         if model.kind == "enum":
             base = "_s.OpenIntEnum" if model.enum_base == "int" else "_s.OpenStrEnum"
-            members = tuple(MemberView(m.py_name, py_literal(m.value)) for m in model.members)
-            enums.append(EnumView(model.name, model.snake, doc_literal(model.description), base, members))
+            members = tuple(
+                MemberView(m.py_name, py_literal(m.value)) for m in model.members
+            )
+            enums.append(
+                EnumView(
+                    model.name,
+                    model.snake,
+                    doc_literal(model.description),
+                    base,
+                    members,
+                )
+            )
         elif model.kind == "object":
             fields = tuple(_field_view(f, types) for f in model.fields)
-            wire_names = "(" + "".join(py_literal(f.wire_name) + ", " for f in model.fields) + ")"
+            wire_names = (
+                "("
+                + "".join(py_literal(f.wire_name) + ", " for f in model.fields)
+                + ")"
+            )
             classes.append(
-                ClassView(model.name, model.snake, doc_literal(model.description), fields, wire_names)
+                ClassView(
+                    model.name,
+                    model.snake,
+                    doc_literal(model.description),
+                    fields,
+                    wire_names,
+                )
             )
         else:
             assert model.alias is not None
@@ -174,7 +198,9 @@ def models_view(api: Api, header: str) -> ModelsView:
             )
     return ModelsView(
         header=header,
-        doc=py_literal(f"Data classes for {api.title or 'the API'}: one per schema, exact wire round trips."),
+        doc=py_literal(
+            f"Data classes for {api.title or 'the API'}: one per schema, exact wire round trips."
+        ),
         enums=tuple(enums),
         classes=tuple(classes),
         aliases=tuple(aliases),

@@ -48,7 +48,9 @@ def read_manifest(out: Path) -> dict[str, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
         files = data["files"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise WriteError(f"{path}: unreadable manifest ({exc}); remove it to start over") from None
+        raise WriteError(
+            f"{path}: unreadable manifest ({exc}); remove it to start over"
+        ) from None
     return {str(k): str(v) for k, v in files.items()}
 
 
@@ -64,9 +66,13 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
             result.unchanged.append(rel)
             continue
         if current is not None and rel not in owned:
-            raise WriteError(f"{target}: exists but was not written by contractgen; move it away")
+            raise WriteError(
+                f"{target}: exists but was not written by contractgen; move it away"
+            )
         result.changed.append(rel)
-    result.removed = sorted(rel for rel in owned if rel not in files and (out / rel).is_file())
+    result.removed = sorted(
+        rel for rel in owned if rel not in files and (out / rel).is_file()
+    )
     return result
 
 
@@ -120,6 +126,8 @@ def _rmdir_quietly(directory: Path) -> None:
 
 def _prune_empty(out: Path, directory: Path) -> None:
     """Remove directories emptied by dropping obsolete files, up to the output root."""
-    while directory != out and out in directory.parents and not any(directory.iterdir()):
+    while (
+        directory != out and out in directory.parents and not any(directory.iterdir())
+    ):
         directory.rmdir()
         directory = directory.parent

@@ -17,7 +17,9 @@ CASES = sorted(p.stem for p in BAD.glob("*.yaml"))
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
     return {
-        str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -31,11 +33,15 @@ def test_every_error_kind_has_a_case() -> None:
         "name_collision",
     }
     for case in CASES:
-        assert (BAD / f"{case}.expected").is_file(), f"{case}.yaml has no .expected message"
+        assert (
+            BAD / f"{case}.expected"
+        ).is_file(), f"{case}.yaml has no .expected message"
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_spec_reports_its_place_and_changes_nothing(case: str, tmp_path: Path) -> None:
+def test_bad_spec_reports_its_place_and_changes_nothing(
+    case: str, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     (out / "pkg").mkdir(parents=True)
     (out / "pkg" / "models.py").write_text("# what a previous run left\n")
@@ -43,7 +49,17 @@ def test_bad_spec_reports_its_place_and_changes_nothing(case: str, tmp_path: Pat
     before = _snapshot(out)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", f"tests/bad_specs/{case}.yaml", "-o", str(out), "--package", "pkg"],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            f"tests/bad_specs/{case}.yaml",
+            "-o",
+            str(out),
+            "--package",
+            "pkg",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

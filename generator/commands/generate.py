@@ -19,10 +19,21 @@ from generator.write import WriteError, plan, write
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of ``generate``."""
-    parser.add_argument("spec", nargs="?", type=Path, help="OpenAPI file (default: [tool.contractgen] spec)")
-    parser.add_argument("-o", "--output", type=Path, help="output directory (default: generated)")
-    parser.add_argument("--package", help="package name (default: [tool.contractgen] package)")
-    parser.add_argument("--templates", type=Path, help="directory of templates overriding ours")
+    parser.add_argument(
+        "spec",
+        nargs="?",
+        type=Path,
+        help="OpenAPI file (default: [tool.contractgen] spec)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="output directory (default: generated)"
+    )
+    parser.add_argument(
+        "--package", help="package name (default: [tool.contractgen] package)"
+    )
+    parser.add_argument(
+        "--templates", type=Path, help="directory of templates overriding ours"
+    )
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 naming stale files"
     )
@@ -34,11 +45,16 @@ def run(args: argparse.Namespace) -> int:
     config = load_config()
     spec: Path | None = args.spec or config.spec
     if spec is None:
-        raise SpecError(Location("pyproject.toml", 1, 1), "no spec given and no [tool.contractgen] spec")
+        raise SpecError(
+            Location("pyproject.toml", 1, 1),
+            "no spec given and no [tool.contractgen] spec",
+        )
     output: Path = args.output or config.output
     package = args.package or config.package or naming.snake_case(spec.stem) or "api"
     if not package.isidentifier():
-        raise SpecError(Location(str(spec), 1, 1), f"package name {package!r} is not an identifier")
+        raise SpecError(
+            Location(str(spec), 1, 1), f"package name {package!r} is not an identifier"
+        )
     doc = load_file(spec)
     api = analyze(doc, config)
     if api.unsupported:
@@ -53,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"stale: {output / rel}", file=sys.stderr)
             elapsed = time.perf_counter() - started
             state = f"{len(stale)} stale" if stale else "up to date"
-            print(f"contractgen: {output}: {state} ({len(files)} files, {elapsed:.2f} s)")
+            print(
+                f"contractgen: {output}: {state} ({len(files)} files, {elapsed:.2f} s)"
+            )
             return 1 if stale else 0
         result = write(output, files, " ".join(header_lines(api)))
     except WriteError as exc:

@@ -27,7 +27,9 @@ class DecodeError(ValueError):
     """A payload whose shape cannot become the requested model (e.g. a string for an object)."""
 
     def __init__(self, model: str, value: object) -> None:
-        super().__init__(f"cannot decode {type(value).__name__} as {model}: expected a JSON object")
+        super().__init__(
+            f"cannot decode {type(value).__name__} as {model}: expected a JSON object"
+        )
         self.model = model
         self.value = value
 
@@ -79,7 +81,9 @@ def to_datetime(value: Any) -> Any:
     match = _DATETIME.fullmatch(value)
     if match is None:
         return value
-    year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = match.groups()
+    year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = (
+        match.groups()
+    )
     if fraction is None:
         micro = 0
     else:
@@ -89,11 +93,19 @@ def to_datetime(value: Any) -> Any:
         tz = timezone(-offset if sign == "-" else offset)
     else:
         tz = timezone.utc  # RFC 3339 requires an offset; a bare time is read as UTC
-    leap = second == "60"  # datetime cannot hold a leap second; keep the wire text exact
+    leap = (
+        second == "60"
+    )  # datetime cannot hold a leap second; keep the wire text exact
     try:
         parsed = WireDateTime(
-            int(year), int(month), int(day), int(hour), int(minute),
-            59 if leap else int(second), micro, tz,
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            59 if leap else int(second),
+            micro,
+            tz,
         )
     except ValueError:
         return value
@@ -200,8 +212,10 @@ def format_datetime(value: datetime) -> str:
 
 def dump(value: Any) -> Any:
     """Encode any decoded value back to plain JSON data."""
-    if value is None or isinstance(value, (bool, int, float, str)) and not isinstance(
-        value, enum.Enum
+    if (
+        value is None
+        or isinstance(value, (bool, int, float, str))
+        and not isinstance(value, enum.Enum)
     ):
         return value
     if isinstance(value, enum.Enum):

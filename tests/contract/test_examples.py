@@ -49,7 +49,8 @@ def schema_document(name: str) -> dict[str, Any]:
 
 def oracle(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(
-        schema_document(name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        schema_document(name),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
 
 
@@ -96,11 +97,15 @@ def test_examples_cover_the_room_session_with_participants(api: Api) -> None:
     examples = all_examples(api)
     sessions = [e.value for e in examples if e.model == "RoomSession"]
     assert any(s.get("participants") == [] for s in sessions)  # the documented example
-    assert any(len(s.get("participants") or []) >= 1 for s in sessions)  # assembled from RoomParticipant
+    assert any(
+        len(s.get("participants") or []) >= 1 for s in sessions
+    )  # assembled from RoomParticipant
     assert sum(e.source == "doc-page" for e in examples) >= 3
 
 
-def test_every_example_passes_validators_and_round_trips(api: Api, package: ModuleType) -> None:
+def test_every_example_passes_validators_and_round_trips(
+    api: Api, package: ModuleType
+) -> None:
     models = {m.name: m for m in api.models}
     checked = 0
     for example in all_examples(api):
@@ -109,7 +114,9 @@ def test_every_example_passes_validators_and_round_trips(api: Api, package: Modu
         validators = package.validators
         getattr(validators, f"validate_{model.snake}")(example.value)
         assert getattr(validators, f"is_valid_{model.snake}")(example.value), label
-        assert list(getattr(validators, f"iter_errors_{model.snake}")(example.value)) == [], label
+        assert (
+            list(getattr(validators, f"iter_errors_{model.snake}")(example.value)) == []
+        ), label
         errors = list(oracle(model.name).iter_errors(example.value))
         assert errors == [], f"{label}: jsonschema: {errors[0].message}"
         cls = getattr(package.models, model.name)
@@ -144,7 +151,14 @@ def _leaves(value: Any, path: list[Any]) -> Iterator[list[Any]]:
             yield from _leaves(item, [*path, index])
 
 
-_WRONG = {"string": 12345, "integer": "12", "number": "1.5", "boolean": "true", "array": {}, "object": []}
+_WRONG = {
+    "string": 12345,
+    "integer": "12",
+    "number": "1.5",
+    "boolean": "true",
+    "array": {},
+    "object": [],
+}
 
 
 def mutations(document: dict[str, Any], example: Any) -> Iterator[tuple[str, str, Any]]:
@@ -174,7 +188,9 @@ def mutations(document: dict[str, Any], example: Any) -> Iterator[tuple[str, str
             yield what, pointer(path), mutated
 
 
-def test_mutated_examples_fail_in_both_at_the_same_pointer(api: Api, package: ModuleType) -> None:
+def test_mutated_examples_fail_in_both_at_the_same_pointer(
+    api: Api, package: ModuleType
+) -> None:
     models = {m.name: m for m in api.models}
     planted = 0
     for example in all_examples(api):
@@ -187,8 +203,13 @@ def test_mutated_examples_fail_in_both_at_the_same_pointer(api: Api, package: Mo
             assert not is_valid(payload), label
             with pytest.raises(package.validators.ValidationError) as info:
                 validate(payload)
-            assert info.value.path == where, f"{label}: compiled says {info.value.path!r}"
-            found = [pointer(e.absolute_path) for e in oracle(model.name).iter_errors(payload)]
+            assert (
+                info.value.path == where
+            ), f"{label}: compiled says {info.value.path!r}"
+            found = [
+                pointer(e.absolute_path)
+                for e in oracle(model.name).iter_errors(payload)
+            ]
             assert found == [where], f"{label}: jsonschema says {found}"
             planted += 1
     assert planted >= 100

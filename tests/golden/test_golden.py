@@ -39,7 +39,9 @@ def _tree(directory: Path) -> dict[str, bytes]:
 def _diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
     lines: list[str] = []
     for rel in sorted(set(expected) | set(actual)):
-        old = expected.get(rel, b"").decode("utf-8", "replace").splitlines(keepends=True)
+        old = (
+            expected.get(rel, b"").decode("utf-8", "replace").splitlines(keepends=True)
+        )
         new = actual.get(rel, b"").decode("utf-8", "replace").splitlines(keepends=True)
         if old != new or (rel in expected) != (rel in actual):
             lines += difflib.unified_diff(old, new, f"generated/{rel}", f"fresh/{rel}")
@@ -56,7 +58,9 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes
     return trees
 
 
-def test_committed_output_matches_a_fresh_generation(fresh: dict[str, dict[str, bytes]]) -> None:
+def test_committed_output_matches_a_fresh_generation(
+    fresh: dict[str, dict[str, bytes]],
+) -> None:
     committed = _tree(GENERATED)
     if committed != fresh["0"]:
         pytest.fail(
@@ -67,7 +71,9 @@ def test_committed_output_matches_a_fresh_generation(fresh: dict[str, dict[str, 
         )
 
 
-def test_output_is_identical_under_two_hash_seeds(fresh: dict[str, dict[str, bytes]]) -> None:
+def test_output_is_identical_under_two_hash_seeds(
+    fresh: dict[str, dict[str, bytes]],
+) -> None:
     assert fresh["0"] == fresh["1"], _diff(fresh["0"], fresh["1"])
 
 

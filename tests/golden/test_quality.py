@@ -12,15 +12,24 @@ from tests.paths import GENERATED, ROOT, SPEC
 PACKAGE = GENERATED / "telnyx_rooms"
 
 
-def _run(*args: str, cwd: object = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, cwd: object = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=900, env=env
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
     )
 
 
 def test_every_generated_file_names_the_spec_and_its_hash() -> None:
     digest = hashlib.sha256(SPEC.read_bytes()).hexdigest()
-    files = [p for p in GENERATED.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files = [
+        p for p in GENERATED.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ]
     assert len(files) > 10
     for path in files:
         head = path.read_text(encoding="utf-8")[:400]
@@ -35,13 +44,19 @@ def test_generated_code_is_black_formatted() -> None:
 
 def test_every_generated_module_imports() -> None:
     modules = sorted(
-        ".".join(p.relative_to(GENERATED).with_suffix("").parts).removesuffix(".__init__")
+        ".".join(p.relative_to(GENERATED).with_suffix("").parts).removesuffix(
+            ".__init__"
+        )
         for p in PACKAGE.rglob("*.py")
     )
     code = "import importlib, sys\nfor m in sys.argv[1:]:\n    importlib.import_module(m)\n"
     env = dict(os.environ, PYTHONPATH=str(GENERATED))
     proc = subprocess.run(
-        [sys.executable, "-c", code, *modules], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-c", code, *modules],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert "telnyx_rooms.models" in modules and "telnyx_rooms.validators" in modules
@@ -50,13 +65,27 @@ def test_every_generated_module_imports() -> None:
 def test_validators_do_not_import_jsonschema() -> None:
     code = "import sys, telnyx_rooms.validators\nassert 'jsonschema' not in sys.modules, 'jsonschema imported'"
     env = dict(os.environ, PYTHONPATH=str(GENERATED))
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
 
 
 def test_mypy_strict_on_generated_package() -> None:
     env = dict(os.environ, MYPYPATH=str(GENERATED))
-    proc = _run("mypy", "--strict", "--no-incremental", "-p", "telnyx_rooms", cwd=GENERATED, env=env)
+    proc = _run(
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "-p",
+        "telnyx_rooms",
+        cwd=GENERATED,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

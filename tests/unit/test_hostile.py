@@ -15,16 +15,55 @@ from tests.paths import ROOT
 
 SPEC = ROOT / "tests" / "specs" / "hostile.yaml"
 # Fragments that would only appear outside string constants if spec text leaked into code.
-MARKERS = ("__import__", "system(", "import os", "DROP TABLE", "{{", "{%", "pwned", "\u2028", "\x00")
-DANGEROUS = {"eval", "exec", "compile", "__import__", "open", "getattr", "setattr", "globals", "locals"}
-MODULE_STATEMENTS = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.ClassDef, ast.FunctionDef, ast.Expr, ast.If)
+MARKERS = (
+    "__import__",
+    "system(",
+    "import os",
+    "DROP TABLE",
+    "{{",
+    "{%",
+    "pwned",
+    "\u2028",
+    "\x00",
+)
+DANGEROUS = {
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "open",
+    "getattr",
+    "setattr",
+    "globals",
+    "locals",
+}
+MODULE_STATEMENTS = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.ClassDef,
+    ast.FunctionDef,
+    ast.Expr,
+    ast.If,
+)
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hostile")
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(SPEC), "-o", str(out), "--package", "hostile"],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(SPEC),
+            "-o",
+            str(out),
+            "--package",
+            "hostile",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -36,7 +75,10 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _sources(package: Path) -> dict[Path, str]:
-    return {p: p.read_text(encoding="utf-8") for p in sorted((package / "hostile").glob("*.py"))}
+    return {
+        p: p.read_text(encoding="utf-8")
+        for p in sorted((package / "hostile").glob("*.py"))
+    }
 
 
 def test_generated_code_compiles_and_imports(package: Path) -> None:
@@ -69,7 +111,9 @@ def _strip_constants(tree: ast.AST) -> str:
 
     class Blank(ast.NodeTransformer):
         def visit_Constant(self, node: ast.Constant) -> ast.Constant:
-            return ast.Constant("" if isinstance(node.value, (str, bytes)) else node.value)
+            return ast.Constant(
+                "" if isinstance(node.value, (str, bytes)) else node.value
+            )
 
     return ast.unparse(Blank().visit(tree))
 
@@ -78,22 +122,37 @@ def test_spec_text_appears_only_inside_string_constants(package: Path) -> None:
     for path, source in _sources(package).items():
         structure = _strip_constants(ast.parse(source))
         for marker in MARKERS:
-            assert marker not in structure, f"{path.name}: {marker!r} outside a string constant"
+            assert (
+                marker not in structure
+            ), f"{path.name}: {marker!r} outside a string constant"
 
 
 def test_only_intended_statements_and_no_dangerous_calls(package: Path) -> None:
     for path, source in _sources(package).items():
         tree = ast.parse(source)
         for node in tree.body:
-            assert isinstance(node, MODULE_STATEMENTS), f"{path.name}: unexpected {ast.dump(node)[:80]}"
+            assert isinstance(
+                node, MODULE_STATEMENTS
+            ), f"{path.name}: unexpected {ast.dump(node)[:80]}"
         if path.name.startswith("_"):
             continue  # hand-written runtime, identical for every spec
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                assert node.func.id not in DANGEROUS, f"{path.name}: calls {node.func.id}"
-            if isinstance(node, (ast.Name, ast.Attribute, ast.FunctionDef, ast.ClassDef, ast.arg)):
-                name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", None) or getattr(node, "arg", "")
-                assert name.isidentifier() and name.isascii(), f"{path.name}: identifier {name!r}"
+                assert (
+                    node.func.id not in DANGEROUS
+                ), f"{path.name}: calls {node.func.id}"
+            if isinstance(
+                node, (ast.Name, ast.Attribute, ast.FunctionDef, ast.ClassDef, ast.arg)
+            ):
+                name = (
+                    getattr(node, "id", None)
+                    or getattr(node, "attr", None)
+                    or getattr(node, "name", None)
+                    or getattr(node, "arg", "")
+                )
+                assert (
+                    name.isidentifier() and name.isascii()
+                ), f"{path.name}: identifier {name!r}"
 
 
 def test_hostile_values_survive_as_data(package: Path) -> None:

@@ -35,7 +35,9 @@ components:
 
 
 def schemas(body: str, version: str = "3.1.0") -> Api:
-    return build(HEAD.format(version=version) + textwrap.indent(textwrap.dedent(body), "    "))
+    return build(
+        HEAD.format(version=version) + textwrap.indent(textwrap.dedent(body), "    ")
+    )
 
 
 def field_types(m: Model) -> dict[str, TypeRef]:
@@ -43,8 +45,7 @@ def field_types(m: Model) -> dict[str, TypeRef]:
 
 
 def test_object_fields_keep_wire_names_and_required() -> None:
-    api = schemas(
-        """
+    api = schemas("""
         Room:
           type: object
           required: [id]
@@ -55,8 +56,7 @@ def test_object_fields_keep_wire_names_and_required() -> None:
             count: {type: integer}
             ratio: {type: number}
             active: {type: boolean}
-        """
-    )
+        """)
     room = model(api, "Room")
     assert room.kind == "object"
     assert [(f.wire_name, f.py_name, f.required) for f in room.fields] == [
@@ -80,8 +80,12 @@ def test_object_fields_keep_wire_names_and_required() -> None:
 
 def test_nullable_in_both_dialects() -> None:
     v31 = schemas("A: {type: object, properties: {x: {type: [string, 'null']}}}")
-    v30 = schemas("A: {type: object, properties: {x: {type: string, nullable: true}}}", "3.0.3")
-    one_of = schemas("A: {type: object, properties: {x: {oneOf: [{type: integer}, {type: 'null'}]}}}")
+    v30 = schemas(
+        "A: {type: object, properties: {x: {type: string, nullable: true}}}", "3.0.3"
+    )
+    one_of = schemas(
+        "A: {type: object, properties: {x: {oneOf: [{type: integer}, {type: 'null'}]}}}"
+    )
     assert field_types(model(v31, "A"))["x"] == TypeRef("str", nullable=True)
     assert field_types(model(v30, "A"))["x"] == TypeRef("str", nullable=True)
     assert field_types(model(one_of, "A"))["x"] == TypeRef("int", nullable=True)
@@ -97,16 +101,14 @@ def test_openapi_30_boolean_exclusive_bounds_become_numeric() -> None:
 
 
 def test_enums_are_models_and_single_values_are_literals() -> None:
-    api = schemas(
-        """
+    api = schemas("""
         S:
           type: object
           properties:
             status: {type: string, enum: [active, inactive, '-', '+']}
             kind: {type: string, enum: [room]}
         Level: {type: integer, enum: [1, 2, 3]}
-        """
-    )
+        """)
     status = model(api, "SStatus")
     assert status.kind == "enum" and status.enum_base == "str"
     assert [(m.py_name, m.value) for m in status.members] == [
@@ -125,8 +127,7 @@ def test_case_twins_in_enum_values_get_distinct_members() -> None:
 
 
 def test_all_of_merges_fields() -> None:
-    api = schemas(
-        """
+    api = schemas("""
         Base: {type: object, required: [id], properties: {id: {type: string}}}
         Child:
           allOf:
@@ -134,16 +135,17 @@ def test_all_of_merges_fields() -> None:
             - type: object
               required: [extra]
               properties: {extra: {type: number}}
-        """
-    )
+        """)
     child = model(api, "Child")
     assert child.kind == "object"
-    assert [(f.wire_name, f.required) for f in child.fields] == [("id", True), ("extra", True)]
+    assert [(f.wire_name, f.required) for f in child.fields] == [
+        ("id", True),
+        ("extra", True),
+    ]
 
 
 def test_one_of_with_discriminator() -> None:
-    api = schemas(
-        """
+    api = schemas("""
         Pet:
           oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
           discriminator:
@@ -151,27 +153,27 @@ def test_one_of_with_discriminator() -> None:
             mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}
         Cat: {type: object, properties: {kind: {type: string}}}
         Dog: {type: object, properties: {kind: {type: string}}}
-        """
-    )
+        """)
     pet = model(api, "Pet")
     assert pet.kind == "alias" and pet.alias is not None
     assert pet.alias.kind == "union"
     assert [a.name for a in pet.alias.args] == ["Cat", "Dog"]
     assert pet.alias.discriminator is not None
     assert pet.alias.discriminator.mapping == (("cat", "Cat"), ("dog", "Dog"))
-    assert api.schemas["Pet"]["discriminator"]["mapping"] == {"cat": "#/$defs/Cat", "dog": "#/$defs/Dog"}
+    assert api.schemas["Pet"]["discriminator"]["mapping"] == {
+        "cat": "#/$defs/Cat",
+        "dog": "#/$defs/Dog",
+    }
 
 
 def test_recursive_schema_refers_to_itself_by_name() -> None:
-    api = schemas(
-        """
+    api = schemas("""
         Node:
           type: object
           properties:
             children: {type: array, items: {$ref: '#/components/schemas/Node'}}
             parent: {$ref: '#/components/schemas/Node'}
-        """
-    )
+        """)
     types = field_types(model(api, "Node"))
     assert types["children"] == TypeRef("list", (TypeRef("model", name="Node"),))
     assert types["parent"] == TypeRef("model", name="Node")
@@ -179,8 +181,7 @@ def test_recursive_schema_refers_to_itself_by_name() -> None:
 
 
 def test_additional_properties_and_inline_objects() -> None:
-    api = schemas(
-        """
+    api = schemas("""
         Bag:
           type: object
           properties:
@@ -188,8 +189,7 @@ def test_additional_properties_and_inline_objects() -> None:
             loose: {type: object}
             inner: {type: object, properties: {a: {type: integer}}}
           additionalProperties: false
-        """
-    )
+        """)
     bag = model(api, "Bag")
     types = field_types(bag)
     assert types["counts"] == TypeRef("map", (TypeRef("int"),))
@@ -203,12 +203,19 @@ def test_keywords_and_case_twins_become_safe_attributes() -> None:
     api = schemas(
         "K: {type: object, properties: {class: {type: string}, id: {type: string}, ID: {type: string}, self: {type: string}}}"
     )
-    assert [f.py_name for f in model(api, "K").fields] == ["class_", "id", "ID", "self_"]
+    assert [f.py_name for f in model(api, "K").fields] == [
+        "class_",
+        "id",
+        "ID",
+        "self_",
+    ]
 
 
 def test_colliding_names_are_refused_at_their_place() -> None:
     with pytest.raises(SpecError) as info:
-        schemas("C: {type: object, properties: {user_id: {type: string}, user-id: {type: string}}}")
+        schemas(
+            "C: {type: object, properties: {user_id: {type: string}, user-id: {type: string}}}"
+        )
     assert str(info.value).startswith("inline.yaml:7:")
     assert "collides" in str(info.value)
 
@@ -274,7 +281,10 @@ def test_operations_default_placement_from_tags_and_paths() -> None:
         "include_participants",
     ]
     filter_param = ops["ListRoomSessions"].parameters[0]
-    assert filter_param.style == "deepObject" and filter_param.type.name == "ListRoomSessionsFilter"
+    assert (
+        filter_param.style == "deepObject"
+        and filter_param.type.name == "ListRoomSessionsFilter"
+    )
     assert api.servers == ("https://api.example.com/v2",)
     assert "ListRoomSessionsResponse" in {m.name for m in api.models}
 

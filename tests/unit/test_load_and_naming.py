@@ -23,8 +23,16 @@ def test_duplicate_keys_are_refused_with_both_places() -> None:
 
 
 def test_scalars_are_read_the_json_way() -> None:
-    doc = load_text(b"d: 2021-04-25\nyes_word: yes\non: on\nt: true\n200: ok\n", "s.yaml")
-    assert doc.root == {"d": "2021-04-25", "yes_word": "yes", "on": "on", "t": True, "200": "ok"}
+    doc = load_text(
+        b"d: 2021-04-25\nyes_word: yes\non: on\nt: true\n200: ok\n", "s.yaml"
+    )
+    assert doc.root == {
+        "d": "2021-04-25",
+        "yes_word": "yes",
+        "on": "on",
+        "t": True,
+        "200": "ok",
+    }
 
 
 def test_hash_is_of_the_bytes() -> None:
@@ -52,9 +60,18 @@ def test_case_conversions(text: str, snake: str, pascal: str) -> None:
 
 @pytest.mark.parametrize(
     ("wire", "expected"),
-    [("class", "class_"), ("from", "from_"), ("self", "self_"), ("__init__", "init"),
-     ("validate(10)", "validate_10"), ("1st", "field_1_st"), ("", "field"), ("type", "type"),
-     ("match", "match_"), ("to_dict", "to_dict_")],
+    [
+        ("class", "class_"),
+        ("from", "from_"),
+        ("self", "self_"),
+        ("__init__", "init"),
+        ("validate(10)", "validate_10"),
+        ("1st", "field_1_st"),
+        ("", "field"),
+        ("type", "type"),
+        ("match", "match_"),
+        ("to_dict", "to_dict_"),
+    ],
 )
 def test_field_names_are_identifiers(wire: str, expected: str) -> None:
     name = naming.field_candidates(wire)[0]
@@ -72,6 +89,21 @@ def test_namespace_falls_back_then_refuses() -> None:
 
 
 def test_hostile_text_never_survives_as_code() -> None:
-    for text in ['"""', "'''", "\\", "a\nb", "\u2028", "\x00", "{{ x }}", "{% if %}", "#", "__import__('os')"]:
-        for candidate in naming.field_candidates(text) + naming.class_candidates(text) + naming.member_candidates(text):
+    for text in [
+        '"""',
+        "'''",
+        "\\",
+        "a\nb",
+        "\u2028",
+        "\x00",
+        "{{ x }}",
+        "{% if %}",
+        "#",
+        "__import__('os')",
+    ]:
+        for candidate in (
+            naming.field_candidates(text)
+            + naming.class_candidates(text)
+            + naming.member_candidates(text)
+        ):
             assert candidate.isidentifier() and candidate.isascii(), (text, candidate)

@@ -42,7 +42,11 @@ def test_staging_failure_midway_rolls_back(tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     # "pkg/a.py/x.py" needs pkg/a.py to be a directory: staging must fail after staging others.
     with pytest.raises(WriteError):
-        write(tmp_path, {"pkg/a.py": "A2\n", "pkg/b/c.py": "C\n", "pkg/a.py/x.py": "X\n"}, "h")
+        write(
+            tmp_path,
+            {"pkg/a.py": "A2\n", "pkg/b/c.py": "C\n", "pkg/a.py/x.py": "X\n"},
+            "h",
+        )
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert after == before
     assert not (tmp_path / "pkg" / "b").exists()

@@ -131,3 +131,13 @@ def _prune_empty(out: Path, directory: Path) -> None:
     ):
         directory.rmdir()
         directory = directory.parent
+
+
+def write_file(target: Path, text: str) -> None:
+    """Replace one file atomically (for single-file outputs such as a sliced spec)."""
+    created: list[Path] = []
+    try:
+        tmp, final = _stage(target, text.encode("utf-8"), created)
+        os.replace(tmp, final)
+    except OSError as exc:
+        raise WriteError(f"cannot write {exc.filename}: {exc.strerror}") from None

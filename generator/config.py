@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.errors import Location, SpecError
+
+_ENV_NAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*)?")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,20 @@ def load_config(start: Path | None = None) -> Config:
         raise SpecError(
             where, f"[tool.contractgen.client] unknown keys: {sorted(unknown)}"
         )
+    client = ClientConfig(**client_raw)
+    for key in ("client_class", "async_client_class"):
+        value = getattr(client, key)
+        if not (isinstance(value, str) and value.isidentifier() and value.isascii()):
+            raise SpecError(
+                where, f"[tool.contractgen.client] {key} must be an identifier"
+            )
+    for key in ("api_key_env", "base_url_env"):
+        value = getattr(client, key)
+        if not isinstance(value, str) or not _ENV_NAME.fullmatch(value):
+            raise SpecError(
+                where,
+                f"[tool.contractgen.client] {key} must be an environment variable name",
+            )
     return Config(
         root=root,
         spec=root / section["spec"] if "spec" in section else None,
@@ -77,5 +94,5 @@ def load_config(start: Path | None = None) -> Config:
         package=str(section.get("package", "")),
         templates=root / section["templates"] if "templates" in section else None,
         operations=_str_map(section.get("operations", {}), where, "operations"),
-        client=ClientConfig(**client_raw),
+        client=client,
     )

@@ -15,11 +15,20 @@ from generator.ir import Api
 from generator.jsonschema_docs import document
 from generator.pytypes import py_literal
 from generator.validators_module import compile_validators
-from generator.views import PackageView, ValidatorsView, model_names, models_view
+from generator.client_views import client_view, resource_modules
+from generator.config import ClientConfig
+from generator.views import (
+    RUNTIME_EXPORTS,
+    DocView,
+    PackageView,
+    ValidatorsView,
+    model_names,
+    models_view,
+)
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
-RUNTIME_MODULES = ("_serde.py", "_validation.py", "_runtime.py")
+RUNTIME_MODULES = ("_serde.py", "_validation.py", "_errors.py", "_runtime.py")
 
 
 def header_lines(api: Api) -> list[str]:
@@ -64,7 +73,12 @@ def _template(env: jinja2.Environment, name: str, view: Any) -> str:
         ) from None
 
 
-def render(api: Api, package: str, templates: Path | None = None) -> dict[str, str]:
+def render(
+    api: Api,
+    package: str,
+    templates: Path | None = None,
+    client: ClientConfig | None = None,
+) -> dict[str, str]:
     """Render every output file of the package into memory."""
     env = environment(templates)
     header = python_header(api)
@@ -82,6 +96,22 @@ def render(api: Api, package: str, templates: Path | None = None) -> dict[str, s
             validators_body,
         ),
     )
+    client = client or ClientConfig()
+    if api.operations:
+        files[f"{package}/_client.py"] = _template(
+            env, "client.py.j2", client_view(api, package, client, header)
+        )
+        files[f"{package}/resources/__init__.py"] = _template(
+            env,
+            "resources_init.py.j2",
+            DocView(
+                header, _doc("Resource classes, one module per top-level resource.")
+            ),
+        )
+        for module, view in resource_modules(api, header).items():
+            files[f"{package}/resources/{module}.py"] = _template(
+                env, "resources.py.j2", view
+            )
     files[f"{package}/__init__.py"] = _template(
         env,
         "__init__.py.j2",
@@ -93,6 +123,13 @@ def render(api: Api, package: str, templates: Path | None = None) -> dict[str, s
             version=_doc(api.version or "0"),
             models=model_names(api.models),
             validators=validator_names,
+            client_class=client.client_class if api.operations else "",
+            async_client_class=client.async_client_class if api.operations else "",
+            runtime_exports=tuple(
+                n
+                for n in RUNTIME_EXPORTS
+                if api.operations and n not in {m.name for m in api.models}
+            ),
         ),
     )
     for module in RUNTIME_MODULES:

@@ -102,7 +102,9 @@ class Slicer:
                     )
                 tokens = split_pointer(ref[1:])
                 if len(tokens) < 3:
-                    raise self._pointer_error(holder, f"$ref {ref!r} names no component")
+                    raise self._pointer_error(
+                        holder, f"$ref {ref!r} names no component"
+                    )
                 section, name = tokens[1], tokens[2]
                 found = (self.root.get("components") or {}).get(section) or {}
                 if name not in found:
@@ -136,7 +138,9 @@ class Slicer:
                 schemes.update(_security_names(op.get("security")))
                 tags.update(t for t in op.get("tags") or () if isinstance(t, str))
         if not paths:
-            raise SpecError(self.doc.locate("/paths"), "the selection matches no operation")
+            raise SpecError(
+                self.doc.locate("/paths"), "the selection matches no operation"
+            )
         available = (self.root.get("components") or {}).get("securitySchemes") or {}
         for name in sorted(schemes):
             if name in available:

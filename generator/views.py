@@ -111,13 +111,49 @@ class ValidatorsView:
 
 @dataclass(frozen=True)
 class PackageView:
-    """Context of ``__init__.py.j2``: the names each submodule exports."""
+    """Context of ``__init__.py.j2``: the names each submodule exports; the client class
+    names are "" when the API has no operations (no client is generated)."""
 
     header: str
     doc: str
     version: str
     models: tuple[str, ...]
     validators: tuple[str, ...]
+    client_class: str
+    async_client_class: str
+    runtime_exports: tuple[str, ...]
+
+
+# What the package root re-exports from the HTTP runtime (models of the same name win).
+RUNTIME_EXPORTS = (
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ErrorDetail",
+    "InternalServerError",
+    "NotFoundError",
+    "NotGiven",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestValidationError",
+    "ResponseDecodeError",
+    "ResponseValidationError",
+    "UnprocessableEntityError",
+)
+
+
+@dataclass(frozen=True)
+class DocView:
+    """Context of a module that holds only its header and docstring."""
+
+    header: str
+    doc: str
 
 
 def doc_literal(text: str) -> str:

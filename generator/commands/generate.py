@@ -13,7 +13,7 @@ from generator.config import load_config
 from generator.errors import Location, SpecError
 from generator.format import format_files
 from generator.load import load_file
-from generator.render import header_lines, render
+from generator.render import RUNTIME_MODULES, header_lines, render
 from generator.write import WriteError, plan, write
 
 
@@ -61,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
         for location, message in api.unsupported:
             print(f"{location}: unsupported: {message}", file=sys.stderr)
         return 2
-    files = format_files(render(api, package, args.templates or config.templates))
+    files = format_files(
+        render(api, package, args.templates or config.templates, config.client),
+        frozenset(f"{package}/{module}" for module in RUNTIME_MODULES),
+    )
     try:
         if args.check:
             stale = plan(output, files).stale

@@ -1,0 +1,385 @@
+"""Template contexts of the client: resources, methods and endpoints with every decision made.
+
+Like `generator.views`, these dataclasses are the contract for overriding ``client.py.j2``,
+``resources.py.j2`` and the ``client`` macros: each code-bearing string is an identifier from
+`generator.naming`, a literal from `py_literal`, or an expression built from those two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator import naming
+from generator.config import ClientConfig
+from generator.ir import Api, Body, Model, Operation, Parameter, TypeRef
+from generator.pytypes import TypeNamer, py_literal
+from generator.views import doc_literal
+
+# Types whose values a caller passes as-is; query/path serialization is the runtime's job.
+_DATE_KINDS = ("datetime", "date")
+
+
+@dataclass(frozen=True)
+class ParamView:
+    """One method argument: ``wire`` is the literal wire name; ``default`` "" when required."""
+
+    name: str
+    wire: str
+    annotation: str
+    default: str
+    style: str
+    explode: str
+
+
+@dataclass(frozen=True)
+class BodyView:
+    """The request body argument: a dataclass or a mapping, validated before any I/O.
+
+    ``model`` is the dataclass name ("" for a body without a model); ``validator`` the
+    compiled validator function name ("" when there is none).
+    """
+
+    name: str
+    annotation: str
+    default: str
+    model: str
+    validator: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """A documented success status: ``decoder`` reads parsed JSON, ``validator`` checks it."""
+
+    status: str
+    decoder: str
+    validator: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    """How a list operation pages: ``item`` is the item annotation, ``decoder`` reads one."""
+
+    item: str
+    decoder: str
+
+
+@dataclass(frozen=True)
+class MethodView:
+    """One client method and the module-level endpoint constant it calls.
+
+    ``returns`` is the annotation of the decoded response; ``page`` is set for operations
+    whose responses carry ``data`` and ``meta`` page fields (the method then returns a page
+    that iterates over every item of every page).
+    """
+
+    name: str
+    doc: str
+    endpoint: str
+    operation_id: str
+    http_method: str
+    path: str
+    security: str
+    positional: tuple[ParamView, ...]
+    query: tuple[ParamView, ...]
+    headers: tuple[ParamView, ...]
+    keywords: tuple[ParamView, ...]
+    body: BodyView | None
+    returns: str
+    responses: tuple[ResponseView, ...]
+    page: PageView | None
+    deprecated: bool
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """A resource class: its methods and its sub-resources (attribute, class name)."""
+
+    class_name: str
+    attribute: str
+    doc: str
+    methods: tuple[MethodView, ...]
+    children: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ResourcesView:
+    """Context of ``resources.py.j2``: one top-level resource and everything under it,
+    children before parents; ``exports`` are string literals for ``__all__``."""
+
+    header: str
+    doc: str
+    resources: tuple[ResourceView, ...]
+    exports: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClientView:
+    """Context of ``client.py.j2``: client classes and their lazily imported resources.
+
+    ``roots`` are (attribute, class name, module name) of the top-level resources;
+    ``imports`` (module, class names) for type checkers only, so importing the package
+    loads no resource module until a resource is first used.
+    """
+
+    header: str
+    doc: str
+    package: str
+    version: str
+    client_class: str
+    async_client_class: str
+    client_literal: str
+    async_client_literal: str
+    api_key_env: str
+    base_url_env: str
+    default_base_url: str
+    security_schemes: str
+    roots: tuple[tuple[str, str, str], ...]
+    imports: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def resource_class(path: tuple[str, ...]) -> str:
+    """Return the class name of the resource at an attribute path."""
+    return naming.fix_identifier(
+        "".join(naming.pascal_case(p) for p in path) + "Resource", fallback="Resource"
+    )
+
+
+class _MethodBuilder:
+    def __init__(self, api: Api, types: TypeNamer) -> None:
+        self.models = {m.name: m for m in api.models}
+        self.types = types
+
+    def annotation(self, t: TypeRef) -> str:
+        text = self.types.annotation(_qualified(t, self.models))
+        return text
+
+    def param(self, p: Parameter) -> ParamView:
+        annotation = self.annotation(p.type)
+        if p.type.kind == "model" and self.models[p.type.name].kind == "object":
+            annotation += " | Mapping[str, Any]"
+        if not p.required and not annotation.endswith("| None"):
+            annotation += " | None"
+        return ParamView(
+            name=p.py_name,
+            wire=py_literal(p.wire_name),
+            annotation=annotation,
+            default="" if p.required else "None",
+            style=py_literal(p.style),
+            explode=repr(p.explode),
+        )
+
+    def body(self, body: Body | None, taken: set[str]) -> BodyView | None:
+        if body is None:
+            return None
+        name = next(n for n in ("body", "body_", "request_body") if n not in taken)
+        model = ""
+        validator = ""
+        if body.type is not None and body.type.kind == "model":
+            target = self.models[body.type.name]
+            model = f"_m.{target.name}"
+            validator = f"_v.validate_{target.snake}"
+        annotation = f"{model} | Mapping[str, Any]" if model else "Any"
+        return BodyView(
+            name=name,
+            annotation=annotation,
+            default="" if body.required else "None",
+            model=model,
+            validator=validator,
+            media_type=py_literal(body.media_type),
+        )
+
+    def responses(
+        self, op: Operation
+    ) -> tuple[tuple[ResponseView, ...], str, TypeRef | None]:
+        views: list[ResponseView] = []
+        annotations: list[str] = []
+        primary: TypeRef | None = None
+        for response in op.responses:
+            if not response.status.startswith("2"):
+                continue
+            body = response.bodies[0] if response.bodies else None
+            if body is None or body.type is None:
+                views.append(ResponseView(py_literal(response.status), "None", ""))
+                annotations.append("None")
+                continue
+            t = body.type
+            primary = primary or t
+            decoder = self._decoder(t)
+            validator = ""
+            if t.kind == "model":
+                validator = f"_v.validate_{self.models[t.name].snake}"
+            views.append(ResponseView(py_literal(response.status), decoder, validator))
+            annotations.append(self.annotation(t))
+        unique = list(dict.fromkeys(annotations)) or ["None"]
+        return tuple(views), " | ".join(unique), primary
+
+    def _decoder(self, t: TypeRef) -> str:
+        if t.kind == "model" and self.models[t.name].kind == "object":
+            return f"_m.{t.name}.from_dict"
+        return "_s.identity"
+
+    def page(self, primary: TypeRef | None, op: Operation) -> PageView | None:
+        """Return paging info when the response is a ``data`` list with page ``meta``."""
+        if primary is None or primary.kind != "model" or op.method != "get":
+            return None
+        fields = {f.wire_name: f for f in self.models[primary.name].fields}
+        data, meta = fields.get("data"), fields.get("meta")
+        if data is None or meta is None or data.type.kind != "list":
+            return None
+        if meta.type.kind != "model":
+            return None
+        meta_fields = {f.wire_name for f in self.models[meta.type.name].fields}
+        if not {"page_number", "total_pages"} <= meta_fields:
+            return None
+        if not any(
+            p.wire_name == "page" and p.style == "deepObject" for p in op.parameters
+        ):
+            return None
+        item = data.type.args[0]
+        return PageView(self.annotation(item), self._decoder(item))
+
+    def method(self, op: Operation) -> MethodView:
+        positional = tuple(self.param(p) for p in op.parameters if p.location == "path")
+        query = tuple(self.param(p) for p in op.parameters if p.location == "query")
+        headers = tuple(self.param(p) for p in op.parameters if p.location == "header")
+        taken = {p.name for p in (*positional, *query, *headers)}
+        responses, returns, primary = self.responses(op)
+        security = (
+            "("
+            + "".join(
+                "(" + "".join(py_literal(s) + ", " for s in alt) + "), "
+                for alt in op.security
+            )
+            + ")"
+        )
+        return MethodView(
+            name=op.py_name,
+            doc=doc_literal(_method_doc(op)),
+            endpoint="_" + op.snake.upper(),
+            operation_id=py_literal(op.operation_id),
+            http_method=py_literal(op.method.upper()),
+            path=py_literal(op.path),
+            security=security,
+            positional=positional,
+            query=query,
+            headers=headers,
+            keywords=(*query, *headers),
+            body=self.body(op.request_body, taken),
+            returns=returns,
+            responses=responses,
+            page=self.page(primary, op),
+            deprecated=op.deprecated,
+        )
+
+
+def _qualified(t: TypeRef, models: dict[str, Model]) -> TypeRef:
+    """Return the type with model names prefixed by the models module alias."""
+    args = tuple(_qualified(a, models) for a in t.args)
+    if t.kind == "model":
+        return TypeRef(
+            "model", args, f"_m.{t.name}", t.value, t.nullable, t.discriminator
+        )
+    return TypeRef(t.kind, args, t.name, t.value, t.nullable, t.discriminator)
+
+
+def _method_doc(op: Operation) -> str:
+    lines = [op.summary or op.operation_id]
+    if op.description and op.description != op.summary:
+        lines += ["", op.description]
+    documented = [p for p in op.parameters if p.description]
+    if documented:
+        lines += ["", "Args:"]
+        lines += [f"    {p.py_name}: {p.description}" for p in documented]
+    return "\n".join(lines)
+
+
+def _resource_views(api: Api) -> dict[tuple[str, ...], ResourceView]:
+    builder = _MethodBuilder(api, TypeNamer(api.models))
+    methods: dict[tuple[str, ...], list[MethodView]] = {}
+    for op in api.operations:
+        methods.setdefault(op.resource, []).append(builder.method(op))
+    paths: set[tuple[str, ...]] = set()
+    for resource in methods:
+        paths.update(resource[:i] for i in range(1, len(resource) + 1))
+    ordered = sorted(paths)
+    return {
+        path: ResourceView(
+            class_name=resource_class(path),
+            attribute=path[-1],
+            doc=py_literal(f"Operations on {'.'.join(path)}."),
+            methods=tuple(methods.get(path, ())),
+            children=tuple(
+                (child[-1], resource_class(child))
+                for child in ordered
+                if len(child) == len(path) + 1 and child[: len(path)] == path
+            ),
+        )
+        for path in ordered
+    }
+
+
+def resource_modules(api: Api, header: str) -> dict[str, ResourcesView]:
+    """Return the context of each resources module, keyed by module name."""
+    views = _resource_views(api)
+    modules: dict[str, ResourcesView] = {}
+    for root in sorted(p for p in views if len(p) == 1):
+        # Children first: a class's annotations name its children, black keeps the order.
+        members = sorted(
+            (p for p in views if p[:1] == root), key=lambda p: (-len(p), p)
+        )
+        resources = tuple(views[p] for p in members)
+        names = [r.class_name for r in resources]
+        exports = sorted(
+            n
+            for name in names
+            for n in (
+                name,
+                f"Async{name}",
+                f"{name}WithRawResponse",
+                f"Async{name}WithRawResponse",
+            )
+        )
+        modules[root[0]] = ResourcesView(
+            header=header,
+            doc=py_literal(f"Resources under client.{root[0]}: sync and async."),
+            resources=resources,
+            exports=tuple(py_literal(n) for n in exports),
+        )
+    return modules
+
+
+def client_view(
+    api: Api, package: str, config: ClientConfig, header: str
+) -> ClientView:
+    """Build the context of the client module."""
+    roots = tuple(
+        (p[0], resource_class(p), p[0])
+        for p in sorted(_resource_views(api))
+        if len(p) == 1
+    )
+    schemes = (
+        "{"
+        + "".join(
+            f"{py_literal(s.name)}: ({py_literal(s.type)}, {py_literal(s.scheme)}, "
+            f"{py_literal(s.location)}, {py_literal(s.param_name)}), "
+            for s in api.security_schemes
+        )
+        + "}"
+    )
+    return ClientView(
+        header=header,
+        doc=py_literal(f"Sync and async clients for {api.title or 'the API'}."),
+        package=py_literal(package),
+        version=py_literal(api.version or "0"),
+        client_class=config.client_class,
+        async_client_class=config.async_client_class,
+        client_literal=py_literal(config.client_class),
+        async_client_literal=py_literal(config.async_client_class),
+        api_key_env=py_literal(config.api_key_env),
+        base_url_env=py_literal(config.base_url_env),
+        default_base_url=py_literal(api.servers[0] if api.servers else ""),
+        security_schemes=schemes,
+        roots=roots,
+        imports=tuple((module, (name, f"Async{name}")) for _, name, module in roots),
+    )

@@ -1,0 +1,117 @@
+"""Code writer: indentation-aware lines, safe literals, sanitised names, hoisted constants.
+
+Schema values reach generated code only through ``literal`` (a Python literal built from
+JSON data, never source text) and identifiers only through ``identifier``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from generator.validation.errors import SchemaCompileError
+
+INDENT = "    "
+
+
+def literal(value: Any, pointer: str = "") -> str:
+    """Return a Python literal for a JSON value: scalars by repr, arrays as tuples."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SchemaCompileError(pointer, f"non-finite number {value!r}")
+        return repr(float(value))
+    if isinstance(value, str):
+        # repr of a str is always a single, complete literal: quotes, newlines and
+        # backslashes come out escaped.
+        return repr(str(value))
+    if isinstance(value, (list, tuple)):
+        items = [literal(item, pointer) for item in value]
+        return "(" + "".join(item + ", " for item in items) + ")"
+    if isinstance(value, dict):
+        pairs = [
+            f"{literal(str(k), pointer)}: {literal(v, pointer)}"
+            for k, v in value.items()
+        ]
+        return "{" + ", ".join(pairs) + "}"
+    raise SchemaCompileError(pointer, f"not a JSON value: {type(value).__name__}")
+
+
+def frozenset_literal(values: Any, pointer: str = "") -> str:
+    """Return a frozenset expression in the values' own order (stable output)."""
+    return f"frozenset({literal(tuple(values), pointer)})"
+
+
+_UNSAFE = re.compile("[^A-Za-z0-9_]+")
+
+
+def identifier(text: str, prefix: str = "_", limit: int = 64) -> str:
+    """Return a valid Python identifier derived from arbitrary text."""
+    name = _UNSAFE.sub("_", text).strip("_")[:limit]
+    name = prefix + name
+    if not name.isidentifier() or keyword.iskeyword(name):
+        name = "_" + name
+    return name
+
+
+class CodeWriter:
+    """Accumulate indented lines of a module body plus its hoisted constants."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.level = 0
+        self._counter = 0
+        self.constants: list[str] = []
+        self._constant_names: dict[str, str] = {}
+
+    def line(self, text: str) -> None:
+        """Append one line at the current indentation."""
+        self.lines.append(INDENT * self.level + text)
+
+    @contextmanager
+    def block(self, header: str) -> Iterator[None]:
+        """Emit a compound-statement header and indent its body (pass if left empty)."""
+        self.line(header)
+        self.level += 1
+        start = len(self.lines)
+        try:
+            yield
+        finally:
+            if len(self.lines) == start:
+                self.line("pass")
+            self.level -= 1
+
+    def var(self, prefix: str) -> str:
+        """Return a fresh local variable name."""
+        self._counter += 1
+        return f"{prefix}{self._counter}"
+
+    def constant(self, expression: str, prefix: str, annotation: str = "Any") -> str:
+        """Hoist an expression (built from literals) to a module constant, deduplicated."""
+        name = self._constant_names.get(expression)
+        if name is None:
+            name = f"_{prefix}{len(self._constant_names) + 1}"
+            self._constant_names[expression] = name
+            self.constants.append(f"{name}: {annotation} = {expression}")
+        return name
+
+    def mark(self) -> int:
+        """Return a position to splice lines back at (see ``splice``)."""
+        return len(self.lines)
+
+    def take(self, start: int) -> list[str]:
+        """Remove and return the lines written since ``start``."""
+        taken = self.lines[start:]
+        del self.lines[start:]
+        return taken
+
+    def text(self) -> str:
+        """Return the body written so far."""
+        return "\n".join(self.lines) + "\n"

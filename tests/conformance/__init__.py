@@ -1,0 +1,1 @@
+"""Conformance: the compiled validators against the official JSON Schema Test Suite."""

@@ -1,0 +1,440 @@
+"""The validator compiler: hostile schemas stay data, patterns compile once at import,
+untranslatable patterns fail at their pointer, deep payloads never crash, and errors come
+out where (and in the order) jsonschema reports them."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import black
+import jsonschema
+import pytest
+
+from generator.validation import (
+    Entry,
+    SchemaCompileError,
+    compile_module,
+    load_validators,
+)
+
+SENTINEL_CODE = "__import__('pathlib').Path({path!r}).touch()"
+
+
+def hostile_schema(token: str, sentinel: str) -> dict[str, Any]:
+    """Return a schema whose every literal slot holds hostile text (or ``token``)."""
+    evil = SENTINEL_CODE.format(path=sentinel)
+    hostile = {
+        "pattern": f"^['\"]{{3}}\\\\\n\"\"\"'''{re.escape(token)}$",
+        "enum": f'"""; {evil}; """{token}',
+        "const": f"'''; {evil} #{token}",
+        "prop": f"__import__('os').system('x'){token}",
+        "ref": f"Odd\"\"\" '''\n{{}}/~\\#{token}",
+        "format": f'date-time"; {evil}; "{token}',
+    }
+    return {
+        "$defs": {
+            "Root": {
+                "type": "object",
+                "properties": {
+                    hostile["prop"]: {"type": "string", "pattern": hostile["pattern"]},
+                    "e": {"enum": [hostile["enum"], 1, None]},
+                    "s": {"enum": [hostile["enum"], "plain"]},
+                    "c": {"const": hostile["const"]},
+                    "f": {"type": "string", "format": hostile["format"]},
+                    "r": {
+                        "$ref": "#/$defs/"
+                        + hostile["ref"].replace("~", "~0").replace("/", "~1")
+                    },
+                    "d": {"default": evil, "type": "integer"},
+                },
+                "required": [hostile["prop"]],
+                "additionalProperties": {"const": {evil: [evil]}},
+            },
+            hostile["ref"]: {"type": "array", "items": {"$ref": "#/$defs/Root"}},
+        }
+    }
+
+
+def shape(body: str) -> list[str]:
+    """Return the module's top-level statement kinds: what hostile text must not change."""
+    return [type(node).__name__ for node in ast.parse(body).body]
+
+
+def test_hostile_literals_do_not_change_the_module_shape(tmp_path: Path) -> None:
+    sentinel = tmp_path / "pwned"
+    entries = [Entry("root", "/$defs/Root")]
+    benign = compile_module(hostile_schema("", str(sentinel)), entries)
+    for token in ('"""', "'''", "\\", "\n", "\u2028", "\x00", "'); import os #"):
+        body = compile_module(hostile_schema(token, str(sentinel)), entries)
+        assert shape(body) == shape(benign), token
+        tree = ast.parse(body)
+        for node in tree.body:
+            assert isinstance(
+                node,
+                (
+                    ast.Import,
+                    ast.ImportFrom,
+                    ast.Assign,
+                    ast.AnnAssign,
+                    ast.FunctionDef,
+                ),
+            ), ast.dump(node)[:100]
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        module = load_validators(hostile_schema(token, str(sentinel)), entries)
+        module.is_valid_root({})
+        list(module.iter_errors_root({"x": 1, "e": "no", "r": [{}]}))
+    assert not sentinel.exists(), "a schema literal was executed"
+
+
+def test_hostile_literals_keep_their_meaning(tmp_path: Path) -> None:
+    schema = hostile_schema('"""', str(tmp_path / "pwned"))
+    module = load_validators(schema, [Entry("root", "/$defs/Root")])
+    root = schema["$defs"]["Root"]
+    prop = next(iter(root["properties"]))
+    enum_value = root["properties"]["e"]["enum"][0]
+    const_value = root["properties"]["c"]["const"]
+    matching = "'''\\\n\"\"\"'''\"\"\""
+    assert re.search(r"\n", prop) is None
+    assert module.is_valid_root({prop: '"""\\\n"""\'\'\'"""'})
+    payload = {
+        prop: '"""\\\n"""\'\'\'"""',
+        "e": enum_value,
+        "s": enum_value,
+        "c": const_value,
+    }
+    assert module.is_valid_root(payload), list(module.iter_errors_root(payload))
+    assert not module.is_valid_root({**payload, "e": enum_value + " "})
+    assert not module.is_valid_root({**payload, "c": "x"})
+    assert not module.is_valid_root({"x": 1})  # required hostile name is missing
+
+
+def test_regexes_are_compiled_once_at_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = {
+        "$defs": {
+            "A": {
+                "properties": {"a": {"pattern": "^a+$"}, "b": {"pattern": "^a+$"}},
+                "patternProperties": {"^x-": {"type": "string"}},
+                "additionalProperties": False,
+            }
+        }
+    }
+    body = compile_module(schema, [Entry("a", "/$defs/A")])
+    tree = ast.parse(body)
+    compiles = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and n.attr == "compile"
+    ]
+    top_level = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.AnnAssign) and "compile" in ast.unparse(n)
+    ]
+    assert len(compiles) == len(top_level) == 2  # "^a+$" deduplicated, "^x-" once
+    module = load_validators(schema, [Entry("a", "/$defs/A")])
+    patterns = [v for v in vars(module).values() if isinstance(v, re.Pattern)]
+    assert len(patterns) == 2
+
+    def boom(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("re.compile called while validating")
+
+    monkeypatch.setattr(re, "compile", boom)
+    assert module.is_valid_a({"a": "aa", "x-y": "s"})
+    assert not module.is_valid_a({"a": "ab"})
+    assert not module.is_valid_a({"x-y": 1})
+    assert not module.is_valid_a({"zz": 1})
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer"),
+    [
+        (
+            {"$defs": {"A": {"properties": {"x": {"pattern": "^\\p{L}+$"}}}}},
+            "/$defs/A/properties/x/pattern",
+        ),
+        (
+            {"$defs": {"A": {"patternProperties": {"\\P{Lu}": {}}}}},
+            "/$defs/A/patternProperties/\\P{Lu}",
+        ),
+        (
+            {"$defs": {"A": {"items": {"pattern": "(?<=a+)b"}}}},
+            "/$defs/A/items/pattern",
+        ),
+        ({"$defs": {"A": {"pattern": "[\\W]"}}}, "/$defs/A/pattern"),
+        ({"$defs": {"A": {"pattern": "(unclosed"}}}, "/$defs/A/pattern"),
+    ],
+)
+def test_untranslatable_pattern_names_its_pointer(
+    schema: dict[str, Any], pointer: str
+) -> None:
+    with pytest.raises(SchemaCompileError) as info:
+        compile_module(schema, [Entry("a", "/$defs/A")])
+    assert info.value.pointer == pointer
+    assert "pattern" in info.value.message
+
+
+def test_ecma_pattern_semantics() -> None:
+    schema = {
+        "$defs": {
+            "D": {"pattern": "^\\d+$"},
+            "W": {"pattern": "^\\w+$"},
+            "S": {"pattern": "^\\s$"},
+            "Dot": {"pattern": "^.$"},
+            "Search": {"pattern": "b"},
+        }
+    }
+    entries = [Entry(n.lower(), f"/$defs/{n}") for n in schema["$defs"]]
+    m = load_validators(schema, entries)
+    assert (
+        m.is_valid_d("123") and not m.is_valid_d("\u0661") and not m.is_valid_d("1\n")
+    )
+    assert m.is_valid_w("a_1") and not m.is_valid_w("\u00e9")
+    assert (
+        m.is_valid_s("\ufeff") and m.is_valid_s("\u00a0") and not m.is_valid_s("\x1c")
+    )
+    assert (
+        m.is_valid_dot("a")
+        and not m.is_valid_dot("\u2028")
+        and not m.is_valid_dot("\r")
+    )
+    assert m.is_valid_search("abc")  # patterns search, they do not match
+
+
+def _nested(depth: int, make: Any) -> Any:
+    value: Any = make(None)
+    for _ in range(depth):
+        value = make(value)
+    return value
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("kind", ["array", "object"])
+def test_very_deep_payload_gives_an_error_or_result(kind: str) -> None:
+    schema = {
+        "$defs": {
+            "Array": {"type": "array", "items": {"$ref": "#/$defs/Array"}},
+            "Object": {
+                "type": "object",
+                "properties": {"child": {"$ref": "#/$defs/Object"}},
+                "additionalProperties": {"$ref": "#/$defs/Object"},
+            },
+            "Inline": {
+                "anyOf": [
+                    {"type": "null"},
+                    {"$ref": "#/$defs/Inline"},
+                    {"type": "array", "items": {"$ref": "#/$defs/Inline"}},
+                ]
+            },
+        }
+    }
+    entries = [
+        Entry("array", "/$defs/Array"),
+        Entry("object", "/$defs/Object"),
+        Entry("inline", "/$defs/Inline"),
+    ]
+    m = load_validators(schema, entries)
+    if kind == "array":
+        payload = _nested(100_000, lambda v: [] if v is None else [v])
+        names: tuple[str, ...] = ("array", "inline")
+    else:
+        payload = _nested(100_000, lambda v: {} if v is None else {"child": v})
+        names = ("object",)
+    for name in names:
+        with pytest.raises(m.ValidationError) as info:
+            getattr(m, f"validate_{name}")(payload)
+        assert "deep" in info.value.message
+        assert getattr(m, f"is_valid_{name}")(payload) is False
+        errors = list(getattr(m, f"iter_errors_{name}")(payload))
+        assert errors and all(isinstance(e, m.ValidationError) for e in errors)
+    # Shallow payloads still validate after the deep ones unwound.
+    assert m.is_valid_array([[[]]]) and m.is_valid_object({"child": {}})
+
+
+ROOM_SESSION: dict[str, Any] = {
+    "$defs": {
+        "RoomSession": {
+            "type": "object",
+            "required": ["id", "room_id"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "room_id": {"type": "string", "format": "uuid"},
+                "active": {"type": "boolean"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "participants": {
+                    "type": "array",
+                    "items": {"$ref": "#/$defs/Participant"},
+                },
+                "record_type": {"type": "string", "enum": ["room_session"]},
+            },
+        },
+        "Participant": {
+            "properties": {
+                "id": {"format": "uuid", "type": "string"},
+                "joined_at": {"format": "date-time", "type": "string"},
+                "left_at": {
+                    "anyOf": [
+                        {"type": "string", "format": "date-time"},
+                        {"type": "null"},
+                    ]
+                },
+            },
+            "type": "object",
+        },
+    }
+}
+UUID = "7b61621f-62e0-4aad-ab11-9fd19e272e73"
+GOOD_PARTICIPANT = {
+    "id": UUID,
+    "joined_at": "2021-04-16T09:46:20.954863Z",
+    "left_at": None,
+}
+
+
+def _oracle_paths(payload: Any) -> list[str]:
+    document = {"$ref": "#/$defs/RoomSession", "$defs": ROOM_SESSION["$defs"]}
+    validator = jsonschema.Draft202012Validator(
+        document, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    return [
+        "".join(f"/{p}" for p in error.absolute_path)
+        for error in validator.iter_errors(payload)
+    ]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"id": 1, "active": "no"},
+        {"id": UUID, "room_id": UUID, "created_at": "2021-04-16 25:00"},
+        {
+            "id": UUID,
+            "room_id": UUID,
+            "participants": [GOOD_PARTICIPANT] * 3
+            + [{**GOOD_PARTICIPANT, "joined_at": "2021-02-30T00:00:00Z"}],
+        },
+        {
+            "id": UUID,
+            "room_id": UUID,
+            "participants": [GOOD_PARTICIPANT, {"left_at": 5}, "x"],
+        },
+        {"room_id": "nope", "record_type": "room"},
+        [],
+    ],
+)
+def test_first_error_and_all_errors_match_jsonschema(payload: Any) -> None:
+    m = load_validators(ROOM_SESSION, [Entry("room_session", "/$defs/RoomSession")])
+    expected = _oracle_paths(payload)
+    with pytest.raises(m.ValidationError) as info:
+        m.validate_room_session(payload)
+    assert info.value.path == expected[0]
+    assert sorted(e.path for e in m.iter_errors_room_session(payload)) == sorted(
+        expected
+    )
+    assert not m.is_valid_room_session(payload)
+
+
+def test_error_details() -> None:
+    m = load_validators(ROOM_SESSION, [Entry("room_session", "/$defs/RoomSession")])
+    payload = {
+        "id": UUID,
+        "room_id": UUID,
+        "participants": [GOOD_PARTICIPANT] * 3 + [{"joined_at": "2021-04-16 25:00"}],
+    }
+    with pytest.raises(ValueError) as info:
+        m.validate_room_session(payload)
+    error = info.value
+    assert isinstance(error, m.ValidationError)
+    assert error.path == "/participants/3/joined_at"
+    assert error.schema_path == "/$defs/Participant/properties/joined_at/format"
+    assert error.message == "expected a date-time (RFC 3339), got '2021-04-16 25:00'"
+    assert "/participants/3/joined_at" in str(error) and "date-time" in str(error)
+    errors = list(m.iter_errors_room_session({"id": 1, "active": "no"}))
+    assert [(e.path, e.schema_path.rsplit("/", 1)[-1]) for e in errors] == [
+        ("", "required"),
+        ("/id", "type"),
+        ("/active", "type"),
+    ]
+    assert m.is_valid_room_session(
+        {"id": UUID, "room_id": UUID, "participants": [GOOD_PARTICIPANT]}
+    )
+
+
+def test_pointer_escaping_and_json_equality() -> None:
+    schema = {
+        "$defs": {
+            "A": {
+                "properties": {"a/b~c": {"type": "integer"}},
+                "patternProperties": {"^n": {"const": 1}},
+                "additionalProperties": {"uniqueItems": True},
+            }
+        }
+    }
+    m = load_validators(schema, [Entry("a", "/$defs/A")])
+    errors = list(m.iter_errors_a({"a/b~c": "x"}))
+    assert [e.path for e in errors] == ["/a~1b~0c"]
+    assert m.is_valid_a({"n": 1.0, "z": [1, True, "1"]})
+    assert not m.is_valid_a({"n": True})
+    assert not m.is_valid_a({"z": [1, 1.0]})
+    assert not m.is_valid_a({"z": [{"a": 1}, {"a": 1.0}]})
+    assert m.is_valid_a({"z": [0, False, [0], [False]]})
+
+
+def test_bad_entry_names_and_references_are_compile_errors() -> None:
+    with pytest.raises(SchemaCompileError):
+        compile_module({"$defs": {"A": {}}}, [Entry("not valid", "/$defs/A")])
+    with pytest.raises(SchemaCompileError) as info:
+        compile_module(
+            {"$defs": {"A": {"items": {"$ref": "#/$defs/Missing"}}}},
+            [Entry("a", "/$defs/A")],
+        )
+    assert info.value.pointer == "/$defs/A/items/$ref"
+    with pytest.raises(SchemaCompileError) as info:
+        compile_module(
+            {"$defs": {"A": {"$ref": "http://example.com/x.json"}}},
+            [Entry("a", "/$defs/A")],
+        )
+    assert info.value.pointer == "/$defs/A/$ref"
+
+
+def test_compiled_hostile_module_passes_mypy_strict(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    runtime = (
+        Path(__file__).resolve().parents[2] / "generator" / "runtime" / "_validation.py"
+    )
+    (package / "__init__.py").write_text("")
+    (package / "_validation.py").write_text(runtime.read_text())
+    schema = hostile_schema('"""', str(tmp_path / "pwned"))
+    schema["$defs"]["Dyn"] = {
+        "$dynamicAnchor": "node",
+        "unevaluatedProperties": False,
+        "allOf": [{"properties": {"a": {"$dynamicRef": "#node"}}}],
+        "oneOf": [{"required": ["a"]}, {"not": {"required": ["a"]}}],
+        "if": {"minProperties": 1},
+        "then": {"propertyNames": {"maxLength": 3}},
+        "else": {"const": {}},
+        "dependentSchemas": {"a": {"maxProperties": 2}},
+        "contains": {"type": "null"},
+        "prefixItems": [{"multipleOf": 0.5}],
+        "unevaluatedItems": {"multipleOf": 3},
+    }
+    body = compile_module(
+        schema, [Entry("root", "/$defs/Root"), Entry("dyn", "/$defs/Dyn")]
+    )
+    formatted = black.format_str(
+        '"""Compiled validators."""\n\n' + body, mode=black.Mode()
+    )
+    (package / "validators.py").write_text(formatted)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "pkg"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout

@@ -146,7 +146,8 @@ class Slicer:
             if name in available:
                 self.components.setdefault("securitySchemes", set()).add(name)
                 self._follow(available[name])
-        return plain(self._assemble(paths, tags))
+        sliced: dict[str, Any] = plain(self._assemble(paths, tags))
+        return sliced
 
     def _assemble(self, paths: dict[str, Any], tags: set[str]) -> dict[str, Any]:
         """Lay the parts out in the conventional order, each part in the source's order."""

@@ -54,6 +54,7 @@ import enum
 import functools
 import json
 import logging
+import os
 import random
 import re
 import sys
@@ -163,6 +164,7 @@ __all__ = [
     "redact_headers",
     "redact_url",
     "user_agent",
+    "setting",
 ]
 
 T = TypeVar("T")
@@ -382,6 +384,13 @@ def _json_default(value: Any) -> Any:
     if plain is value:
         raise TypeError(f"{type(value).__name__} is not JSON serializable")
     return plain
+
+
+def setting(value: str | None, env: str, default: str | None = None) -> str | None:
+    """Return a client setting: the argument, else the environment variable, else default."""
+    if value is not None:
+        return value
+    return (os.environ.get(env) if env else None) or default
 
 
 def _check_key(api_key: str | None) -> _Secret | None:
@@ -760,6 +769,12 @@ class _BasePage(Generic[I]):
             return False
         return number < total
 
+    def _advances(self, previous: _BasePage[Any]) -> bool:
+        """Whether this page comes after ``previous``: a server that answers the same page
+        number again would otherwise make iteration loop forever."""
+        number, before = self.meta.page_number, previous.meta.page_number
+        return number is not None and before is not None and number > before
+
     def _next_options(self) -> RequestOptions:
         if not self.has_next_page():
             raise RuntimeError("no next page: check has_next_page() first")
@@ -791,10 +806,14 @@ class SyncPage(_BasePage[I]):
         )
 
     def iter_pages(self) -> Iterator[SyncPage[I]]:
+        """Yield this page and each following one; stop if the server stops advancing."""
         page: SyncPage[I] = self
         yield page
         while page.has_next_page():
-            page = page.next_page()
+            following = page.next_page()
+            if not following._advances(page):
+                return
+            page = following
             yield page
 
     def __iter__(self) -> Iterator[I]:
@@ -816,10 +835,14 @@ class AsyncPage(_BasePage[I]):
         )
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[I]]:
+        """Yield this page and each following one; stop if the server stops advancing."""
         page: AsyncPage[I] = self
         yield page
         while page.has_next_page():
-            page = await page.next_page()
+            following = await page.next_page()
+            if not following._advances(page):
+                return
+            page = following
             yield page
 
     async def __aiter__(self) -> AsyncIterator[I]:

@@ -633,6 +633,27 @@ def test_pagination_stops_on_an_empty_page() -> None:
         assert list(page) == []
 
 
+def test_pagination_stops_when_the_server_repeats_a_page() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        # A server (or mock) that always answers "page 2 of 3" whatever is asked.
+        return ok({"data": [{"id": "x"}], "meta": {"page_number": 2, "total_pages": 3}})
+
+    with make_client(handler) as client:
+        assert list(client.request_page(LIST_SPEC, item=lambda d: d["id"])) == ["x"]
+
+    async def run() -> list[str]:
+        async with make_async_client(handler) as client:
+            return [
+                x async for x in client.request_page(LIST_SPEC, item=lambda d: d["id"])
+            ]
+
+    assert asyncio.run(run()) == ["x"]
+    assert [r.url.params.get("page[number]") for r in seen] == [None, "3"] * 2
+
+
 def test_async_pagination_walks_three_pages() -> None:
     seen: list[httpx.Request] = []
 

@@ -111,17 +111,18 @@ class ValidatorsView:
 
 @dataclass(frozen=True)
 class PackageView:
-    """Context of ``__init__.py.j2``: the names each submodule exports; the client class
-    names are "" when the API has no operations (no client is generated)."""
+    """Context of ``__init__.py.j2``: ``groups`` are (relative module, exported names) and
+    ``submodules`` the submodule names exposed as attributes. Everything is loaded lazily
+    on first use (PEP 562), so importing the package costs almost nothing; type checkers
+    see explicit re-exports. ``exports`` are string literals for ``__all__``."""
 
     header: str
     doc: str
     version: str
-    models: tuple[str, ...]
-    validators: tuple[str, ...]
-    client_class: str
-    async_client_class: str
-    runtime_exports: tuple[str, ...]
+    groups: tuple[tuple[str, tuple[str, ...]], ...]
+    submodules: tuple[str, ...]
+    exports: tuple[str, ...]
+    lazy: tuple[tuple[str, str], ...]
 
 
 # What the package root re-exports from the HTTP runtime (models of the same name win).
@@ -248,3 +249,32 @@ def models_view(api: Api, header: str) -> ModelsView:
 def model_names(models: tuple[Model, ...]) -> tuple[str, ...]:
     """Return the exported names of the models module, sorted."""
     return tuple(sorted(m.name for m in models))
+
+
+def package_view(
+    api: Api, header: str, doc: str, client: tuple[str, str] | None
+) -> PackageView:
+    """Build the context of the package ``__init__``; ``client`` names the client classes."""
+    models = model_names(api.models)
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    if client is not None:
+        groups.append(("._client", tuple(sorted(client))))
+        taken = set(models)
+        groups.append(
+            ("._runtime", tuple(sorted(n for n in RUNTIME_EXPORTS if n not in taken)))
+        )
+    groups.append((".models", models))
+    groups.append((".validators", ("ValidationError",)))
+    names = sorted({n for _, group in groups for n in group} | {"validators", "models"})
+    return PackageView(
+        header=header,
+        doc=doc,
+        version=py_literal(api.version or "0"),
+        groups=tuple(groups),
+        submodules=("models", "validators"),
+        exports=tuple(py_literal(n) for n in names),
+        lazy=tuple(
+            [(py_literal(m), py_literal("")) for m in ("models", "validators")]
+            + [(py_literal(n), py_literal(m)) for m, group in groups for n in group]
+        ),
+    )

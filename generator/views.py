@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.runtime import _errors
 from generator.ir import Api, Field, Model
 from generator.pytypes import TypeNamer, py_literal
 
@@ -125,28 +126,11 @@ class PackageView:
     lazy: tuple[tuple[str, str], ...]
 
 
-# What the package root re-exports from the HTTP runtime (models of the same name win).
-RUNTIME_EXPORTS = (
-    "NOT_GIVEN",
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "ErrorDetail",
-    "InternalServerError",
-    "NotFoundError",
-    "NotGiven",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "RawResponse",
-    "RequestValidationError",
-    "ResponseDecodeError",
-    "ResponseValidationError",
-    "UnprocessableEntityError",
-)
+# What the package root re-exports from the HTTP runtime (models of the same name win):
+# every error class users catch, and the sentinel and raw response they annotate with.
+RUNTIME_EXPORTS = tuple(
+    name for name in _errors.__all__ if name[:1].isupper() and not name.isupper()
+) + ("NOT_GIVEN", "NotGiven", "RawResponse")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import black
 from black.mode import TargetVersion
 from black.parsing import InvalidInput
@@ -14,7 +16,9 @@ class FormatError(Exception):
 
 
 def format_files(
-    files: dict[str, str], preformatted: frozenset[str] = frozenset()
+    files: dict[str, str],
+    preformatted: frozenset[str] = frozenset(),
+    on_file: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, str]:
     """Return the files with every ``.py`` file black-formatted.
 
@@ -22,9 +26,13 @@ def format_files(
     runtime): formatting them again would only cost time (the quality tests check them).
     """
     out: dict[str, str] = {}
+    todo = [p for p in files if p.endswith(".py") and p not in preformatted]
     for path, text in files.items():
-        needed = path.endswith(".py") and path not in preformatted
-        out[path] = format_python(path, text) if needed else text
+        out[path] = text
+    for done, path in enumerate(todo, 1):
+        if on_file is not None:
+            on_file(done, len(todo), path)
+        out[path] = format_python(path, files[path])
     return out
 
 

@@ -13,6 +13,7 @@ from generator.config import load_config
 from generator.errors import Location, SpecError
 from generator.format import format_files
 from generator.load import load_file
+from generator.progress import Progress
 from generator.render import RUNTIME_MODULES, header_lines, render
 from generator.write import WriteError, plan, write
 
@@ -55,16 +56,28 @@ def run(args: argparse.Namespace) -> int:
         raise SpecError(
             Location(str(spec), 1, 1), f"package name {package!r} is not an identifier"
         )
+    progress = Progress()
+    progress.stage(f"loading {spec}")
     doc = load_file(spec)
+    progress.stage("analysing")
     api = analyze(doc, config)
     if api.unsupported:
         for location, message in api.unsupported:
             print(f"{location}: unsupported: {message}", file=sys.stderr)
         return 2
-    files = format_files(
-        render(api, package, args.templates or config.templates, config.client),
-        frozenset(f"{package}/{module}" for module in RUNTIME_MODULES),
+    progress.stage(
+        f"rendering {len(api.models)} models, {len(api.operations)} operations"
     )
+    rendered = render(api, package, args.templates or config.templates, config.client)
+    files = format_files(
+        rendered,
+        frozenset(f"{package}/{module}" for module in RUNTIME_MODULES),
+        on_file=lambda done, total, path: progress.stage(
+            f"formatting {done}/{total}: {path}"
+        ),
+    )
+    progress.stage(f"writing {len(files)} files")
+    progress.done()
     try:
         if args.check:
             stale = plan(output, files).stale

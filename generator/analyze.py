@@ -46,6 +46,7 @@ def analyze(doc: Document, config: Config) -> Api:
         security_schemes=_security_schemes(root),
         schemas=SchemaConverter(resolver, schemas, openapi).bodies(),
         unsupported=tuple(schemas.unsupported),
+        locate=doc.locate,
     )
 
 

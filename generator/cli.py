@@ -1,4 +1,4 @@
-"""Command line: ``contractgen generate|slice``; spec errors become one ``PATH:LINE:COL: msg`` line."""
+"""Command line: ``contractgen generate|slice|lint``; spec errors become one ``PATH:LINE:COL: msg`` line."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "regenerate the output package from a spec",
     ),
     "slice": ("generator.commands.slice", "write a self-contained sub-API of a spec"),
+    "lint": (
+        "generator.commands.lint",
+        "check every documented example against its schema",
+    ),
 }
 
 

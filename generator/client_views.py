@@ -13,6 +13,7 @@ from generator import naming
 from generator.config import ClientConfig
 from generator.ir import Api, Body, Model, Operation, Parameter, TypeRef
 from generator.pytypes import TypeNamer, py_literal
+from generator.validators_module import directional_names
 from generator.views import doc_literal
 
 # Types whose values a caller passes as-is; query/path serialization is the runtime's job.
@@ -149,6 +150,13 @@ class _MethodBuilder:
     def __init__(self, api: Api, types: TypeNamer) -> None:
         self.models = {m.name: m for m in api.models}
         self.types = types
+        self.directed = directional_names(api)
+
+    def validator(self, model: Model, direction: str) -> str:
+        """Return the validator of a model for a request or response payload: the
+        direction's own (readOnly/writeOnly aware) one when the model has it."""
+        stem = self.directed.get(model.name, {}).get(direction, model.snake)
+        return f"_v.validate_{stem}"
 
     def annotation(self, t: TypeRef) -> str:
         text = self.types.annotation(_qualified(t, self.models))
@@ -178,7 +186,7 @@ class _MethodBuilder:
         if body.type is not None and body.type.kind == "model":
             target = self.models[body.type.name]
             model = f"_m.{target.name}"
-            validator = f"_v.validate_{target.snake}"
+            validator = self.validator(target, "request")
         annotation = f"{model} | Mapping[str, Any]" if model else "Any"
         return BodyView(
             name=name,
@@ -208,7 +216,7 @@ class _MethodBuilder:
             decoder = self._decoder(t)
             validator = ""
             if t.kind == "model":
-                validator = f"_v.validate_{self.models[t.name].snake}"
+                validator = self.validator(self.models[t.name], "response")
             views.append(ResponseView(py_literal(response.status), decoder, validator))
             annotations.append(self.annotation(t))
         unique = list(dict.fromkeys(annotations)) or ["None"]

@@ -6,6 +6,7 @@ The IR says what the API *is* (types, fields, operations) with every name alread
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -189,3 +190,7 @@ class Api:
     # JSON Schema 2020-12 per model name, with references as "#/$defs/<Model name>".
     schemas: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     unsupported: tuple[tuple[Location, str], ...] = ()
+    # JSON pointer into the spec -> its file:line:col (the deepest node that exists).
+    locate: Callable[[str], Location] | None = field(
+        default=None, compare=False, hash=False, repr=False
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.errors import SpecError
+from generator.validation.errors import IMPLICIT_MAPPING
 from generator.resolve import Resolver, Target
 from generator.schemas import SchemaAnalyzer
 
@@ -87,7 +88,7 @@ class SchemaConverter:
                     self.convert(target.child(key, i)) for i in range(len(item))
                 ]
             elif key == "discriminator" and isinstance(item, dict):
-                out[key] = self._discriminator(target.child(key))
+                out[key] = self._discriminator(target.child(key), value)
             else:
                 out[key] = item
         if "example" in value and "examples" not in value:
@@ -136,18 +137,44 @@ class SchemaConverter:
             converted["enum"] = [*converted["enum"], None]
         return converted
 
-    def _discriminator(self, target: Target) -> dict[str, Any]:
+    def _discriminator(self, target: Target, parent: dict[str, Any]) -> dict[str, Any]:
+        """Rewrite the mapping to model references and spell out the implicit one.
+
+        OpenAPI maps a ``$ref`` branch of the oneOf/anyOf no explicit entry names by its
+        component name; models may be renamed, so the converted mapping lists it too.
+        """
         out = {k: v for k, v in target.value.items() if k != "mapping"}
         mapping = target.value.get("mapping")
+        rewritten: dict[str, str] = {}
         if isinstance(mapping, dict):
-            rewritten = {}
             for key, ref in mapping.items():
                 at = target.child("mapping", key)
                 name = self.schemas.name_of(
                     self.resolver.deref(self.resolver.lookup(ref, at))
                 )
                 rewritten[key] = f"#/$defs/{name}" if name else ref
+        explicit = set(rewritten.values())
+        parent_target = Target(target.doc, target.pointer.rsplit("/", 1)[0], parent)
+        for keyword in ("oneOf", "anyOf"):
+            branches = parent.get(keyword)
+            for i, branch in enumerate(branches if isinstance(branches, list) else []):
+                if not isinstance(branch, dict) or not isinstance(
+                    branch.get("$ref"), str
+                ):
+                    continue
+                ref_target = self.resolver.deref(parent_target.child(keyword, i))
+                name = self.schemas.name_of(ref_target)
+                component = ref_target.pointer.rsplit("/", 1)[-1]
+                component = component.replace("~1", "/").replace("~0", "~")
+                if name and f"#/$defs/{name}" not in explicit:
+                    rewritten.setdefault(component, f"#/$defs/{name}")
+        if rewritten or isinstance(mapping, dict):
             out["mapping"] = rewritten
+        if not isinstance(mapping, dict) and rewritten:
+            # Only the implicit by-name mapping: real specs often put enum values there
+            # instead (Telnyx's SummaryLine sends "comparative"), so validators must not
+            # reject what the oneOf itself accepts.
+            out[IMPLICIT_MAPPING] = True
         return out
 
 
@@ -188,14 +215,18 @@ def references(schema: Any) -> list[str]:
 
 
 def document(name: str, bodies: dict[str, Any], comment: str) -> dict[str, Any]:
-    """Build the self-contained document of one model: its schema plus every definition it needs."""
+    """Build the self-contained document of one model: its schema plus every definition it needs.
+
+    A model that references itself (directly or through others) is its own definition too:
+    references are ``#/$defs/<Model>`` everywhere, the document root included.
+    """
     body = bodies[name]
     closure: list[str] = []
     pending = [name]
     while pending:
         current = pending.pop(0)
         for ref in references(bodies[current]):
-            if ref != name and ref not in closure:
+            if ref not in closure:
                 closure.append(ref)
                 pending.append(ref)
     doc: dict[str, Any] = {"$comment": comment, "$schema": DIALECT}

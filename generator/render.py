@@ -66,6 +66,11 @@ def _template(env: jinja2.Environment, name: str, view: Any) -> str:
         ) from None
 
 
+def models_source(api: Api, env: jinja2.Environment, header: str = "") -> str:
+    """Render the models module (unformatted): also what lint imports in memory."""
+    return _template(env, "models.py.j2", models_view(api, header))
+
+
 def render(
     api: Api,
     package: str,
@@ -76,9 +81,7 @@ def render(
     env = environment(templates)
     header = python_header(api)
     files: dict[str, str] = {}
-    files[f"{package}/models.py"] = _template(
-        env, "models.py.j2", models_view(api, header)
-    )
+    files[f"{package}/models.py"] = models_source(api, env, header)
     validators_body, _ = compile_validators(api)
     files[f"{package}/validators.py"] = _template(
         env,

@@ -1,11 +1,27 @@
-"""Stage 4, validators: compile every model's JSON Schema into one Python module body."""
+"""Stage 4, validators: compile every model's JSON Schema into one Python module body.
+
+Every model gets ``validate_<snake>`` (plus ``is_valid_``/``iter_errors_``), which checks
+the schema as JSON Schema reads it, readOnly/writeOnly being annotations. OpenAPI makes a
+payload's validity depend on its direction, so a model that is an operation's request body
+and whose schema reaches a ``readOnly`` schema also gets ``validate_<snake>_request``
+(readOnly values forbidden, and not required), and one that is a response body and reaches
+a ``writeOnly`` schema gets ``validate_<snake>_response`` (the same for writeOnly). The
+client validates request bodies and responses with those when they exist.
+"""
 
 from __future__ import annotations
 
-from generator.errors import Location, SpecError
 from collections.abc import Mapping
+from typing import Any
 
+from generator.errors import Location, SpecError
 from generator.ir import Api, Model
+
+# direction -> (the annotation it forbids, the suffix of its validators)
+DIRECTIONS = {
+    "request": ("readOnly", "_request"),
+    "response": ("writeOnly", "_response"),
+}
 
 
 def compile_validators(api: Api) -> tuple[str, tuple[str, ...]]:
@@ -13,27 +29,106 @@ def compile_validators(api: Api) -> tuple[str, tuple[str, ...]]:
     from generator.validation import Entry, SchemaCompileError, compile_module
 
     by_name = {m.name: m for m in api.models}
-    entries = [Entry(m.snake, f"/$defs/{m.name}") for m in api.models]
+    directed = directional_names(api)
+    entries = []
+    for m in api.models:
+        entries.append(Entry(m.snake, f"/$defs/{m.name}"))
+        for direction, name in sorted(directed.get(m.name, {}).items()):
+            entries.append(Entry(name, f"/$defs/{m.name}", direction))
     try:
-        body = compile_module({"$defs": api.schemas}, entries)
+        body = compile_module({"$defs": api.schemas}, entries, openapi=True)
     except SchemaCompileError as exc:
         raise SpecError(
             _locate(api, by_name, str(exc.pointer)), str(exc.message)
         ) from None
     names: list[str] = ["ValidationError"]
-    for m in api.models:
+    for entry in entries:
         names += [
-            f"validate_{m.snake}",
-            f"is_valid_{m.snake}",
-            f"iter_errors_{m.snake}",
+            f"validate_{entry.name}",
+            f"is_valid_{entry.name}",
+            f"iter_errors_{entry.name}",
         ]
     return body, tuple(names)
 
 
+def directional_names(api: Api) -> dict[str, dict[str, str]]:
+    """Return model name -> {direction: validator name stem} for every request (response)
+    body model whose validity depends on the direction: it reaches a readOnly (writeOnly)
+    schema. Stems are ``<snake>_request``/``<snake>_response``, numbered when another
+    model's own stem already has that name.
+    """
+    used: dict[str, set[str]] = {"request": set(), "response": set()}
+    for op in api.operations:
+        bodies = [("request", op.request_body)] if op.request_body else []
+        bodies += [("response", b) for r in op.responses for b in r.bodies]
+        for direction, body in bodies:
+            if body is not None and body.type is not None and body.type.kind == "model":
+                used[direction].add(body.type.name)
+    taken = {m.snake for m in api.models}
+    out: dict[str, dict[str, str]] = {}
+    for direction, (flag, suffix) in DIRECTIONS.items():
+        if not used[direction]:
+            continue
+        reaching = _reaching(api.schemas, flag)
+        for model in api.models:
+            if model.name not in reaching or model.name not in used[direction]:
+                continue
+            stem, n = model.snake + suffix, 1
+            while stem in taken:
+                n += 1
+                stem = f"{model.snake}{suffix}{n}"
+            taken.add(stem)
+            out.setdefault(model.name, {})[direction] = stem
+    return out
+
+
+def _reaching(schemas: dict[str, Any], flag: str) -> set[str]:
+    """Return the names of the schemas that reach one marked ``flag: true``."""
+    from generator.validation.refs import children
+
+    marked: set[str] = set()
+    edges: dict[str, set[str]] = {}
+    for name, schema in schemas.items():
+        stack: list[Any] = [schema]
+        refs: set[str] = set()
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, dict):
+                continue
+            if node.get(flag) is True:
+                marked.add(name)
+            targets = [node.get("$ref")]
+            disc = node.get("discriminator")
+            if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
+                targets += list(disc["mapping"].values())
+            refs.update(
+                t[8:]
+                for t in targets
+                if isinstance(t, str) and t.startswith("#/$defs/")
+            )
+            stack.extend(sub for _, sub in children(node, False))
+        edges[name] = refs
+    changed = True
+    while changed:
+        changed = False
+        for name, refs in edges.items():
+            if name not in marked and refs & marked:
+                marked.add(name)
+                changed = True
+    return marked
+
+
 def _locate(api: Api, by_name: Mapping[str, Model], pointer: str) -> Location:
-    """Map a pointer into the bundle (/$defs/<Model>/...) back to the model's spec location."""
+    """Map a pointer into the bundle (/$defs/<Model>/...) back to its spec location.
+
+    The converted schema keeps the spec's keyword paths (properties/x/pattern, ...), so
+    the rest of the pointer usually lands on the very keyword; where conversion reshaped
+    the schema the spec's deepest existing node along it (at worst the model) is used.
+    """
     parts = pointer.split("/")
     model = by_name.get(parts[2]) if len(parts) > 2 else None
-    return (
-        model.location if model is not None else Location(api.spec_file, 1, 1, pointer)
-    )
+    if model is None:
+        return Location(api.spec_file, 1, 1, pointer)
+    if api.locate is None or not parts[3:]:
+        return model.location
+    return api.locate(model.pointer + "/" + "/".join(parts[3:]))

@@ -31,6 +31,7 @@ def test_every_error_kind_has_a_case() -> None:
         "unsupported_remote_ref",
         "unsupported_version",
         "name_collision",
+        "untranslatable_pattern",
     }
     for case in CASES:
         assert (

@@ -155,6 +155,10 @@ _MESSAGES: dict[str, Callable[[Any, Any], str]] = {
     "oneOf": lambda arg, v: f"expected a value matching exactly one schema, got {v} matches",
     "not": lambda arg, v: f"expected a value not matching the schema, got {_show(v)}",
     "false": lambda arg, v: f"no value is allowed here, got {_show(v)}",
+    "discriminator": lambda arg, v: f"expected {arg[0]!r} to be one of {_show(list(arg[1]))}, got {_show(v)}",
+    "discriminatorMissing": lambda arg, v: f"missing discriminator property {arg[0]!r} (one of {_show(list(arg[1]))})",
+    "readOnly": lambda arg, v: f"read-only value must not be sent in a {arg}, got {_show(v)}",
+    "writeOnly": lambda arg, v: f"write-only value must not appear in a {arg}, got {_show(v)}",
 }
 
 
@@ -490,9 +494,30 @@ def is_regex(value: str) -> bool:
 
 # --- ECMA-262 regular expressions --------------------------------------------------------
 # Shared with the compiler (which imports this module) so pattern and format "regex" agree.
+# Character classes are built as explicit code point ranges: \p{...}/\P{...} (General_Category
+# values, Any, ASCII, ASCII_Hex_Digit, Assigned) expand to the ranges of this interpreter's
+# unicodedata, and negated classes (\D, \W, \S, \P{...}) to their complements, so they also
+# work inside [...] and no third-party regex module is needed.
 
-_SPACE = "\\t\\n\\x0b\\x0c\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
-_CLASSES = {"d": "0-9", "w": "A-Za-z0-9_", "s": _SPACE}
+_MAX = 0x10FFFF
+_Ranges = tuple[tuple[int, int], ...]
+_SPACE_RANGES: _Ranges = (
+    (0x09, 0x0D),
+    (0x20, 0x20),
+    (0xA0, 0xA0),
+    (0x1680, 0x1680),
+    (0x2000, 0x200A),
+    (0x2028, 0x2029),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+    (0xFEFF, 0xFEFF),
+)
+_CLASS_RANGES: dict[str, _Ranges] = {
+    "d": ((0x30, 0x39),),
+    "w": ((0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)),
+    "s": _SPACE_RANGES,
+}
 _CONTROL = {
     "n": "\\n",
     "r": "\\r",
@@ -502,6 +527,146 @@ _CONTROL = {
     "0": "\\x00",
 }
 _SYNTAX = set("^$\\.*+?()[]{}|/-")
+
+# ECMA-262 table "Value aliases and canonical values for General_Category": every name
+# (canonical, short, alias) -> the two-letter categories it covers.
+_GC_VALUES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("Cased_Letter", "LC"), ("Lu", "Ll", "Lt")),
+    (("Close_Punctuation", "Pe"), ("Pe",)),
+    (("Connector_Punctuation", "Pc"), ("Pc",)),
+    (("Control", "Cc", "cntrl"), ("Cc",)),
+    (("Currency_Symbol", "Sc"), ("Sc",)),
+    (("Dash_Punctuation", "Pd"), ("Pd",)),
+    (("Decimal_Number", "Nd", "digit"), ("Nd",)),
+    (("Enclosing_Mark", "Me"), ("Me",)),
+    (("Final_Punctuation", "Pf"), ("Pf",)),
+    (("Format", "Cf"), ("Cf",)),
+    (("Initial_Punctuation", "Pi"), ("Pi",)),
+    (("Letter", "L"), ("Lu", "Ll", "Lt", "Lm", "Lo")),
+    (("Letter_Number", "Nl"), ("Nl",)),
+    (("Line_Separator", "Zl"), ("Zl",)),
+    (("Lowercase_Letter", "Ll"), ("Ll",)),
+    (("Mark", "M", "Combining_Mark"), ("Mn", "Mc", "Me")),
+    (("Math_Symbol", "Sm"), ("Sm",)),
+    (("Modifier_Letter", "Lm"), ("Lm",)),
+    (("Modifier_Symbol", "Sk"), ("Sk",)),
+    (("Nonspacing_Mark", "Mn"), ("Mn",)),
+    (("Number", "N"), ("Nd", "Nl", "No")),
+    (("Open_Punctuation", "Ps"), ("Ps",)),
+    (("Other", "C"), ("Cc", "Cf", "Cs", "Co", "Cn")),
+    (("Other_Letter", "Lo"), ("Lo",)),
+    (("Other_Number", "No"), ("No",)),
+    (("Other_Punctuation", "Po"), ("Po",)),
+    (("Other_Symbol", "So"), ("So",)),
+    (("Paragraph_Separator", "Zp"), ("Zp",)),
+    (("Private_Use", "Co"), ("Co",)),
+    (("Punctuation", "P", "punct"), ("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po")),
+    (("Separator", "Z"), ("Zs", "Zl", "Zp")),
+    (("Space_Separator", "Zs"), ("Zs",)),
+    (("Spacing_Mark", "Mc"), ("Mc",)),
+    (("Surrogate", "Cs"), ("Cs",)),
+    (("Symbol", "S"), ("Sm", "Sc", "Sk", "So")),
+    (("Titlecase_Letter", "Lt"), ("Lt",)),
+    (("Unassigned", "Cn"), ("Cn",)),
+    (("Uppercase_Letter", "Lu"), ("Lu",)),
+)
+_GENERAL_CATEGORIES = {name: cats for names, cats in _GC_VALUES for name in names}
+_BINARY: dict[str, _Ranges] = {
+    "Any": ((0, _MAX),),
+    "ASCII": ((0, 0x7F),),
+    "ASCII_Hex_Digit": ((0x30, 0x39), (0x41, 0x46), (0x61, 0x66)),
+    "AHex": ((0x30, 0x39), (0x41, 0x46), (0x61, 0x66)),
+}
+_CATEGORY_RANGES: dict[str, list[tuple[int, int]]] = {}
+
+
+def _category_ranges() -> dict[str, list[tuple[int, int]]]:
+    """Return every general category's code point ranges (one pass, computed once)."""
+    if not _CATEGORY_RANGES:
+        category = unicodedata.category
+        current, start = category("\x00"), 0
+        for code in range(1, _MAX + 1):
+            cat = category(chr(code))
+            if cat != current:
+                _CATEGORY_RANGES.setdefault(current, []).append((start, code - 1))
+                current, start = cat, code
+        _CATEGORY_RANGES.setdefault(current, []).append((start, _MAX))
+    return _CATEGORY_RANGES
+
+
+def _merge(ranges: list[tuple[int, int]]) -> _Ranges:
+    out: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if out and low <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return tuple(out)
+
+
+def _complement(ranges: _Ranges) -> _Ranges:
+    out: list[tuple[int, int]] = []
+    start = 0
+    for low, high in ranges:
+        if low > start:
+            out.append((start, low - 1))
+        start = high + 1
+    if start <= _MAX:
+        out.append((start, _MAX))
+    return tuple(out)
+
+
+def unicode_property(name: str) -> tuple[tuple[int, int], ...]:
+    """Return the code point ranges of an ECMA-262 \\p{name}; raise ValueError if unknown."""
+    key, eq, value = name.partition("=")
+    if eq:
+        if key in ("Script", "sc", "Script_Extensions", "scx"):
+            raise ValueError(
+                f"unicode script property \\p{{{name}}} is not supported"
+                " (Python's unicodedata has no script data)"
+            )
+        if key not in ("General_Category", "gc"):
+            raise ValueError(f"unknown unicode property \\p{{{name}}}")
+        if value not in _GENERAL_CATEGORIES:
+            raise ValueError(f"unknown General_Category value \\p{{{name}}}")
+        key = value
+    if key in _BINARY:
+        return _BINARY[key]
+    if key == "Assigned":
+        return _complement(_merge(_category_ranges().get("Cn", [])))
+    cats = _GENERAL_CATEGORIES.get(key)
+    if cats is None:
+        raise ValueError(
+            f"unicode property \\p{{{name}}} is not supported (only General_Category "
+            "values, Any, ASCII, ASCII_Hex_Digit and Assigned)"
+        )
+    table = _category_ranges()
+    return _merge([r for cat in cats for r in table.get(cat, [])])
+
+
+def _char(code: int) -> str:
+    if code < 0x80 and (chr(code).isalnum() or code == 0x5F):
+        return chr(code)
+    if code < 0x100:
+        return "\\x%02x" % code
+    if code < 0x10000:
+        return "\\u%04x" % code
+    return "\\U%08x" % code
+
+
+def _class_body(ranges: _Ranges) -> str:
+    """Return the inside of a Python character class matching exactly these ranges."""
+    return "".join(
+        _char(low) if low == high else f"{_char(low)}-{_char(high)}"
+        for low, high in ranges
+    )
+
+
+def _class(ranges: _Ranges, in_class: bool) -> str:
+    if in_class:
+        return _class_body(ranges)
+    # An empty class ([] in ECMA) matches nothing; Python needs it spelled out.
+    return f"[{_class_body(ranges)}]" if ranges else "[^\\x00-\\U0010ffff]"
 
 
 def ecma_to_python(pattern: str) -> str:
@@ -527,7 +692,7 @@ def ecma_to_python(pattern: str) -> str:
                 out.append(c)
         elif c == "[":
             if pattern.startswith("[]", i):
-                out.append("(?!)")
+                out.append(_class((), False))
                 i += 2
                 continue
             if pattern.startswith("[^]", i):
@@ -575,16 +740,44 @@ def ecma_to_python(pattern: str) -> str:
     return "".join(out)
 
 
+_UHEX = re.compile("[0-9A-Fa-f]{4}")
+_BRACED_HEX = re.compile("\\{([0-9A-Fa-f]{1,6})\\}")
+
+
+def _code_point(pattern: str, i: int) -> tuple[int, int] | None:
+    """Read the code point of \\uXXXX, a \\uHHHH\\uLLLL surrogate pair or \\u{X...} at i
+    (just after the "u"); return (next index, code point) or None if it is none of them.
+    """
+    braced = _BRACED_HEX.match(pattern, i)
+    if braced is not None:
+        code = int(braced[1], 16)
+        if code > _MAX:
+            raise ValueError(f"\\u{{{braced[1]}}} is beyond U+10FFFF")
+        return braced.end(), code
+    if _UHEX.fullmatch(pattern, i, i + 4) is None:
+        return None
+    code = int(pattern[i : i + 4], 16)
+    low = pattern[i + 4 : i + 6] == "\\u" and _UHEX.fullmatch(pattern, i + 6, i + 10)
+    if 0xD800 <= code <= 0xDBFF and low:
+        trail = int(pattern[i + 6 : i + 10], 16)
+        if 0xDC00 <= trail <= 0xDFFF:
+            # Unicode mode reads an escaped surrogate pair as one code point.
+            return i + 10, 0x10000 + ((code - 0xD800) << 10) + (trail - 0xDC00)
+    return i + 4, code
+
+
 def _escape(pattern: str, i: int, in_class: bool) -> tuple[int, str]:
     c = pattern[i]
-    if c in _CLASSES:
-        return i + 1, _CLASSES[c] if in_class else f"[{_CLASSES[c]}]"
-    if c.lower() in _CLASSES and c.isupper():
-        if in_class:
-            raise ValueError(f"\\{c} inside a character class is not supported")
-        return i + 1, f"[^{_CLASSES[c.lower()]}]"
+    if c in _CLASS_RANGES:
+        return i + 1, _class(_CLASS_RANGES[c], in_class)
+    if c.lower() in _CLASS_RANGES and c.isupper():
+        return i + 1, _class(_complement(_CLASS_RANGES[c.lower()]), in_class)
     if c in "pP":
-        raise ValueError("unicode property escapes (\\p, \\P) are not supported")
+        end = pattern.find("}", i)
+        if pattern[i + 1 : i + 2] != "{" or end == -1:
+            raise ValueError(f"\\{c} must be followed by {{property}}")
+        ranges = unicode_property(pattern[i + 2 : end])
+        return end + 1, _class(_complement(ranges) if c == "P" else ranges, in_class)
     if c in "bB":
         return i + 1, ("\\x08" if in_class and c == "b" else "\\" + c)
     if c in _CONTROL and not (c == "0" and pattern[i + 1 : i + 2].isdigit()):
@@ -598,8 +791,10 @@ def _escape(pattern: str, i: int, in_class: bool) -> tuple[int, str]:
         return i + 2, "\\x%02x" % (ord(pattern[i + 1]) % 32)
     if c == "x" and re.fullmatch("[0-9A-Fa-f]{2}", pattern[i + 1 : i + 3]):
         return i + 3, "\\x" + pattern[i + 1 : i + 3]
-    if c == "u" and re.fullmatch("[0-9A-Fa-f]{4}", pattern[i + 1 : i + 5]):
-        return i + 5, "\\u" + pattern[i + 1 : i + 5]
+    if c == "u":
+        found = _code_point(pattern, i + 1)
+        if found is not None:
+            return found[0], _char(found[1])
     if c == "k" and pattern[i + 1 : i + 2] == "<" and ">" in pattern[i:]:
         end = pattern.index(">", i)
         return end + 1, f"(?P={pattern[i + 2 : end]})"

@@ -12,7 +12,13 @@ from generator.runtime import _validation as runtime
 from generator.validation.compiler import compile_module
 from generator.validation.errors import Entry, SchemaCompileError
 
-__all__ = ["Entry", "SchemaCompileError", "compile_module", "load_validators"]
+__all__ = [
+    "Entry",
+    "SchemaCompileError",
+    "compile_module",
+    "load_source",
+    "load_validators",
+]
 
 _serial = itertools.count(1)
 
@@ -23,11 +29,22 @@ def load_validators(
     dialect: str = "2020-12",
     retrieve: Callable[[str], Any] | None = None,
     formats: bool = True,
+    openapi: bool = False,
 ) -> types.ModuleType:
     """Compile and import a validators module in memory, beside the real runtime."""
     body = compile_module(
-        root, entries, dialect=dialect, retrieve=retrieve, formats=formats
+        root,
+        entries,
+        dialect=dialect,
+        retrieve=retrieve,
+        formats=formats,
+        openapi=openapi,
     )
+    return load_source(body)
+
+
+def load_source(body: str) -> types.ModuleType:
+    """Import a compiled validators module body in memory, beside the real runtime."""
     package = f"_contractgen_validators_{next(_serial)}"
     parent = types.ModuleType(package)
     parent.__path__ = []

@@ -12,8 +12,8 @@ from typing import Any
 
 from generator.validation import keywords, module, vocabularies
 from generator.validation.context import Ctx
-from generator.validation.errors import Entry, SchemaCompileError
-from generator.validation.refs import ROOT_URI, Node, Registry
+from generator.validation.errors import DIRECTIONS, Entry, SchemaCompileError
+from generator.validation.refs import ROOT_URI, Node, Registry, children
 from generator.validation.writer import CodeWriter, identifier, literal
 
 _HELPERS = (
@@ -30,6 +30,10 @@ class _Restart(Exception):
     """A $dynamicRef turned up: compile again with dynamic scope threaded through."""
 
 
+# direction -> the annotation that forbids a value in that direction (OpenAPI).
+FORBIDDEN = {"request": "readOnly", "response": "writeOnly"}
+
+
 class Compiler:
     """Compile one root schema (plus retrievable remotes) into a module body."""
 
@@ -40,6 +44,7 @@ class Compiler:
         retrieve: Callable[[str], Any] | None = None,
         dynamic: bool = False,
         formats: bool = True,
+        openapi: bool = False,
     ) -> None:
         if dialect not in ("2020-12", "draft4"):
             raise SchemaCompileError("", f"unsupported dialect {dialect!r}")
@@ -48,33 +53,114 @@ class Compiler:
         self.root = self.registry.add(root, ROOT_URI, "")
         self.dynamic = dynamic
         self.formats = formats
+        self.openapi = openapi
         self.disabled = vocabularies.disabled_keywords(root, self.draft4, retrieve)
         self.w = CodeWriter()
         self.runtime: set[str] = set()
-        self._functions: dict[tuple[int, bool], str] = {}
+        self._functions: dict[tuple[int, bool, str | None], str] = {}
         self._names: set[str] = set()
-        self._queue: list[tuple[Node, bool, str]] = []
+        self._queue: list[tuple[Node, bool, str, str | None]] = []
+        # (id of a schema, readOnly/writeOnly) -> whether it reaches a schema so marked.
+        self._directional: dict[tuple[int, str], bool] = {}
         self._tables: dict[tuple[str, bool], str] = {}
         self.inline = True
 
     # -- functions -------------------------------------------------------------------
 
-    def function(self, node: Node, annotate: bool) -> str:
-        """Return the name of the function checking a schema, queueing it if new."""
-        key = (id(node.schema), annotate)
+    def function(self, node: Node, annotate: bool, direction: str | None = None) -> str:
+        """Return the name of the function checking a schema, queueing it if new.
+
+        A direction only makes a separate function when the schema can reach a schema
+        that direction forbids; everything else is shared with the plain validators.
+        """
+        if direction is not None and not self.directional(node, direction):
+            direction = None
+        key = (id(node.schema), annotate, direction)
         name = self._functions.get(key)
         if name is None:
             stem = identifier(
                 node.location.rsplit("#", 1)[-1] or "root", "_a_" if annotate else "_v_"
             )
+            if direction is not None:
+                stem += "_req" if direction == "request" else "_resp"
             name, n = stem, 1
             while name in self._names:
                 n += 1
                 name = f"{stem}_{n}"
             self._names.add(name)
             self._functions[key] = name
-            self._queue.append((node, annotate, name))
+            self._queue.append((node, annotate, name, direction))
         return name
+
+    def directional(self, node: Node, direction: str) -> bool:
+        """Return whether a schema reaches (through references) one marked with the
+        annotation ``direction`` forbids, i.e. whether its validation depends on it."""
+        flag = FORBIDDEN[direction]
+        known = self._directional.get((id(node.schema), flag))
+        if known is not None:
+            return known
+        # Scan every reference target reachable from node once, then settle by fixpoint.
+        graph: dict[int, tuple[bool, list[int]]] = {}
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if id(current.schema) in graph or (
+                (id(current.schema), flag) in self._directional
+            ):
+                continue
+            local, targets = self._scan(current, flag)
+            graph[id(current.schema)] = (local, [id(t.schema) for t in targets])
+            stack.extend(targets)
+        result = {key: local for key, (local, _) in graph.items()}
+        changed = True
+        while changed:
+            changed = False
+            for key, (_, edges) in graph.items():
+                if not result[key] and any(
+                    result.get(t, self._directional.get((t, flag), False))
+                    for t in edges
+                ):
+                    result[key] = changed = True
+        for key, value in result.items():
+            self._directional[(key, flag)] = value
+        return result[id(node.schema)]
+
+    def forbidden(self, ctx: Ctx, schema: Any, where: str) -> bool:
+        """Return whether a property schema is forbidden in ctx's direction: marked
+        itself, or a reference to a schema that is."""
+        if ctx.direction is None or not isinstance(schema, dict):
+            return False
+        flag = FORBIDDEN[ctx.direction]
+        if schema.get(flag) is True:
+            return True
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            base = self.registry.nodes.get(id(schema), ctx.node).base
+            target = self.registry.resolve(ref, base, where).schema
+            return isinstance(target, dict) and target.get(flag) is True
+        return False
+
+    def _scan(self, node: Node, flag: str) -> tuple[bool, list[Node]]:
+        """Return whether a schema's own subtree holds ``flag: true``, and the nodes its
+        references (and OpenAPI discriminator mappings) point at."""
+        local, targets = False, []
+        stack = [(node.schema, node.location)]
+        while stack:
+            schema, location = stack.pop()
+            if not isinstance(schema, dict):
+                continue
+            if schema.get(flag) is True:
+                local = True
+            base = self.registry.nodes.get(id(schema), node).base
+            refs = [schema.get("$ref"), schema.get("$dynamicRef")]
+            disc = schema.get("discriminator") if self.openapi else None
+            if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
+                refs.extend(disc["mapping"].values())
+            for ref in refs:
+                if isinstance(ref, str):
+                    targets.append(self.registry.resolve(ref, base, location))
+            stack.extend((sub, location + rel) for rel, sub in children(schema, False))
+        return local, targets
 
     def call(self, node: Node, ctx: Ctx) -> None:
         """Emit a call to the function of ``node`` at the current position."""
@@ -86,7 +172,7 @@ class Compiler:
             # saves a call and a path tuple per instance (arrays of objects, mostly).
             self.schema(node, ctx, top=True)
             return
-        name = self.function(node, ctx.ev is not None)
+        name = self.function(node, ctx.ev is not None, ctx.direction)
         self.emit_call(name, ctx)
 
     def _inlinable(self, node: Node, ctx: Ctx) -> bool:
@@ -109,7 +195,9 @@ class Compiler:
             self._tables[key] = identifier(f"{len(self._tables) + 1}", "_DYN")
         return self._tables[key]
 
-    def _emit_function(self, node: Node, annotate: bool, name: str) -> None:
+    def _emit_function(
+        self, node: Node, annotate: bool, name: str, direction: str | None
+    ) -> None:
         w = self.w
         scope = ", ds: tuple[int, ...]" if self.dynamic else ""
         result = "set[Any]" if annotate else "None"
@@ -121,9 +209,10 @@ class Compiler:
                 w.line(f"ds = ds + ({literal(resource.resource)},)")
             if annotate:
                 w.line("ev: set[Any] = set()")
-            self.schema(
-                node, Ctx("d", ("p",), "e", "ev" if annotate else None, node), top=True
+            ctx = Ctx(
+                "d", ("p",), "e", "ev" if annotate else None, node, direction=direction
             )
+            self.schema(node, ctx, top=True)
             if annotate:
                 w.line("return ev")
 
@@ -170,6 +259,12 @@ class Compiler:
             raise SchemaCompileError(
                 node.location, "a schema must be an object or a boolean"
             )
+        if ctx.direction is not None:
+            flag = FORBIDDEN[ctx.direction]
+            if schema.get(flag) is True:
+                # The value must not be there at all: nothing else is worth checking.
+                self.fail(ctx, f"{node.location}/{flag}", flag, ctx.direction)
+                return
         if not top and self.dynamic and isinstance(schema.get("$id"), str):
             # A nested resource gets its own function, which pushes the dynamic scope.
             self.call(node, ctx)
@@ -213,10 +308,14 @@ class Compiler:
                 raise SchemaCompileError(
                     entry.pointer, f"entry name {entry.name!r} is not an identifier"
                 )
+            if entry.direction is not None and entry.direction not in DIRECTIONS:
+                raise SchemaCompileError(
+                    entry.pointer, f"unknown direction {entry.direction!r}"
+                )
             node = self.registry.pointer(
                 self.root, entry.pointer, entry.pointer, entry.pointer
             )
-            publics.append((name, self.function(node, False)))
+            publics.append((name, self.function(node, False, entry.direction)))
         self._drain()
         body = self.w.lines
         self.w.lines = []
@@ -264,15 +363,20 @@ def compile_module(
     dialect: str = "2020-12",
     retrieve: Callable[[str], Any] | None = None,
     formats: bool = True,
+    openapi: bool = False,
 ) -> str:
     """Compile the schemas at the entries' pointers into a Python module body.
 
     ``formats`` asserts the formats the runtime knows (the generator's contract);
-    False keeps 2020-12's default of formats as annotations only.
+    False keeps 2020-12's default of formats as annotations only. ``openapi`` gives
+    OpenAPI's ``discriminator`` its meaning: a oneOf/anyOf that has one dispatches on
+    the discriminator property to the one mapped branch instead of trying them all.
     """
     try:
-        return Compiler(root, dialect, retrieve, formats=formats).module(entries)
+        return Compiler(
+            root, dialect, retrieve, formats=formats, openapi=openapi
+        ).module(entries)
     except _Restart:
-        return Compiler(root, dialect, retrieve, True, formats).module(entries)
+        return Compiler(root, dialect, retrieve, True, formats, openapi).module(entries)
     except RecursionError:
         raise SchemaCompileError("", "schema nests too deeply to compile") from None

@@ -22,6 +22,7 @@ class Ctx:
     ev: str | None
     node: Node
     fresh: bool = False  # just descended into a child instance (see Compiler.schema)
+    direction: str | None = None  # "request"/"response": see Entry
 
     def path_expr(self) -> str:
         """Return the expression building this position's path node."""

@@ -14,9 +14,23 @@ class SchemaCompileError(Exception):
         self.message = message
 
 
+DIRECTIONS = ("request", "response")
+
+
 @dataclass(frozen=True)
 class Entry:
-    """A public validator to emit: ``validate_<name>`` for the schema at ``pointer``."""
+    """A public validator to emit: ``validate_<name>`` for the schema at ``pointer``.
+
+    ``direction`` "request" forbids values whose schema is ``readOnly`` (and drops them
+    from ``required``); "response" does the same for ``writeOnly`` (OpenAPI's meaning).
+    None validates the schema as JSON Schema does, where both are annotations.
+    """
 
     name: str
     pointer: str
+    direction: str | None = None
+
+
+# OpenAPI discriminators whose mapping was only implied by component names carry this key
+# (set by generator.jsonschema_docs): unmapped values then fall back to oneOf/anyOf.
+IMPLICIT_MAPPING = "x-contractgen-implicit-mapping"

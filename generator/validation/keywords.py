@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from generator.validation import arrays, shapes
 from generator.validation.context import Ctx
-from generator.validation.errors import SchemaCompileError
-from generator.validation.refs import escape
+from generator.validation.errors import IMPLICIT_MAPPING, SchemaCompileError
+from generator.validation.refs import Node, escape
 from generator.validation.writer import frozenset_literal, literal
 
 if TYPE_CHECKING:
@@ -135,6 +136,11 @@ def emit_all_of(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
 
 def emit_any_of(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
     """Emit `anyOf`: quiet branch checks, one error if none passes."""
+    if not _dispatch(c, ctx, "anyOf", _schema_list(value, loc), _any_of, loc):
+        _any_of(c, ctx, value, loc)
+
+
+def _any_of(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
     ok = c.w.var("any")
     c.w.line(f"{ok} = False")
     for i, sub in enumerate(_schema_list(value, loc)):
@@ -154,6 +160,11 @@ def emit_any_of(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
 
 def emit_one_of(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
     """Emit `oneOf`: count passing branches, one error unless exactly one."""
+    if not _dispatch(c, ctx, "oneOf", _schema_list(value, loc), _one_of, loc):
+        _one_of(c, ctx, value, loc)
+
+
+def _one_of(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
     count = c.w.var("n")
     c.w.line(f"{count} = 0")
     for i, sub in enumerate(_schema_list(value, loc)):
@@ -165,6 +176,93 @@ def emit_one_of(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
                 c.w.line(f"{ctx.ev}.update({ev})")
     with c.w.block(f"if {count} != 1:"):
         c.fail(ctx, loc, "oneOf", None, count)
+
+
+def _dispatch(
+    c: Compiler,
+    ctx: Ctx,
+    keyword: str,
+    branches: list[Any],
+    generic: Emitter,
+    loc: str,
+) -> bool:
+    """Emit OpenAPI discriminator dispatch for a oneOf/anyOf; return False if it has none.
+
+    An object is checked against the one branch its discriminator property maps to
+    (explicit ``mapping`` first, then each ``$ref`` branch by its schema name), so its
+    errors point inside that branch; a missing or unmapped value is reported at the
+    property. Anything but an object gets the generic ``generic`` check. Without a
+    usable discriminator, or with a branch no value can reach, it does nothing.
+    """
+    disc = ctx.node.schema.get("discriminator")
+    if (
+        not c.openapi
+        or not isinstance(disc, dict)
+        or not isinstance(disc.get("propertyName"), str)
+    ):
+        return False
+    where = f"{ctx.node.location}/discriminator"
+    base = ctx.node.base
+    branch_of: dict[int, Node] = {}  # id of a $ref branch's target -> the branch
+    implicit: list[tuple[str, Node]] = []
+    for i, sub in enumerate(branches):
+        if sub == {"type": "null"}:
+            continue  # only reached by null, which is no object
+        ref = sub.get("$ref") if isinstance(sub, dict) else None
+        if not isinstance(ref, str):
+            return False  # a branch no discriminator value names: keep trial parsing
+        branch = c.sub(ctx, sub, f"/{keyword}/{i}")
+        target = c.registry.resolve(ref, branch.base, f"{branch.location}/$ref")
+        branch_of.setdefault(id(target.schema), branch)
+        name = ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+        implicit.append((unquote(name), target))
+    mapping: dict[str, Node] = {}
+    explicit: set[int] = set()
+    raw = disc.get("mapping")
+    for value, ref in (raw if isinstance(raw, dict) else {}).items():
+        at = f"{where}/mapping/{escape(value)}"
+        if not isinstance(ref, str):
+            raise SchemaCompileError(at, "a discriminator mapping must be a reference")
+        target = c.registry.resolve(ref, base, at)
+        explicit.add(id(target.schema))
+        mapping[str(value)] = branch_of.get(id(target.schema), target)
+    for name, target in implicit:
+        if id(target.schema) not in explicit:
+            mapping.setdefault(name, branch_of[id(target.schema)])
+    if not mapping:
+        return False
+    branch_ids = {id(b.schema) for b in branch_of.values()}
+    prop = disc["propertyName"]
+    key = literal(prop)
+    arg = (prop, tuple(mapping))
+    at_prop = ctx.descend(ctx.var, key, ctx.node)
+    # An explicit mapping is a contract: a missing or unmapped value is an error at the
+    # property. A mapping only implied by schema names is a hint: values it does not name
+    # fall back to the plain oneOf/anyOf check, never stricter than JSON Schema.
+    implied = disc.get(IMPLICIT_MAPPING) is True
+    with c.w.block(f"if isinstance({ctx.var}, dict):"):
+        with c.w.block(f"if {key} not in {ctx.var}:"):
+            if implied:
+                generic(c, ctx, branches, loc)
+            else:
+                c.fail(at_prop, where, "discriminatorMissing", arg)
+        with c.w.block("else:"):
+            tag = c.w.var("tag")
+            c.w.line(f"{tag} = {ctx.var}[{key}]")
+            for n, (value, node) in enumerate(mapping.items()):
+                with c.w.block(f"{'elif' if n else 'if'} {tag} == {literal(value)}:"):
+                    if id(node.schema) in branch_ids:
+                        c.schema(node, ctx)
+                    else:
+                        c.call(node, ctx)
+            with c.w.block("else:"):
+                if implied:
+                    generic(c, ctx, branches, loc)
+                else:
+                    c.fail(at_prop, where, "discriminator", arg, tag)
+    with c.w.block("else:"):
+        generic(c, ctx, branches, loc)
+    return True
 
 
 def emit_not(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:

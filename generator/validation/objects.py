@@ -74,10 +74,26 @@ def emit_additional_properties(c: Compiler, ctx: Ctx, value: Any, loc: str) -> N
 
 
 def emit_required(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
-    """Emit one presence check per required name."""
+    """Emit one presence check per required name.
+
+    In a request (response) validator a readOnly (writeOnly) property is not required:
+    OpenAPI says required applies to it only in the other direction.
+    """
     if not isinstance(value, list):
         raise SchemaCompileError(loc, "required must be an array")
+    properties = ctx.node.schema.get("properties")
     for name in value:
+        if (
+            ctx.direction is not None
+            and isinstance(properties, dict)
+            and isinstance(name, str)
+            and c.forbidden(
+                ctx,
+                properties.get(name),
+                f"{ctx.node.location}/properties/{escape(name)}",
+            )
+        ):
+            continue
         with c.w.block(f"if {literal(name)} not in {ctx.var}:"):
             c.fail(ctx, loc, "required", name)
 

@@ -154,18 +154,25 @@ def test_regexes_are_compiled_once_at_import(monkeypatch: pytest.MonkeyPatch) ->
     ("schema", "pointer"),
     [
         (
-            {"$defs": {"A": {"properties": {"x": {"pattern": "^\\p{L}+$"}}}}},
+            # Scripts need data Python's unicodedata does not have.
+            {
+                "$defs": {
+                    "A": {"properties": {"x": {"pattern": "^\\p{Script=Greek}+$"}}}
+                }
+            },
             "/$defs/A/properties/x/pattern",
         ),
         (
-            {"$defs": {"A": {"patternProperties": {"\\P{Lu}": {}}}}},
-            "/$defs/A/patternProperties/\\P{Lu}",
+            # ECMA property names are case-sensitive: "letter" is not "Letter".
+            {"$defs": {"A": {"patternProperties": {"\\P{letter}": {}}}}},
+            "/$defs/A/patternProperties/\\P{letter}",
         ),
         (
+            # Variable-width lookbehind is ECMA-262 but beyond Python's re.
             {"$defs": {"A": {"items": {"pattern": "(?<=a+)b"}}}},
             "/$defs/A/items/pattern",
         ),
-        ({"$defs": {"A": {"pattern": "[\\W]"}}}, "/$defs/A/pattern"),
+        ({"$defs": {"A": {"pattern": "\\pL"}}}, "/$defs/A/pattern"),
         ({"$defs": {"A": {"pattern": "(unclosed"}}}, "/$defs/A/pattern"),
     ],
 )
@@ -203,6 +210,44 @@ def test_ecma_pattern_semantics() -> None:
         and not m.is_valid_dot("\r")
     )
     assert m.is_valid_search("abc")  # patterns search, they do not match
+
+
+def test_unicode_property_escapes_expand_to_ranges() -> None:
+    schema = {
+        "$defs": {
+            "Letters": {"pattern": "^\\p{Letter}+$"},
+            "Upper": {"pattern": "^\\p{Lu}+$"},
+            "GcDigit": {"pattern": "^\\p{General_Category=Decimal_Number}+$"},
+            "NotLetter": {"pattern": "^[\\P{L}]+$"},
+            "Mixed": {"pattern": "^[\\p{L}\\p{Nd}_-]+$"},
+            "NoWord": {"pattern": "^[\\W\\d]+$"},
+            "Astral": {"pattern": "^\\u{1F600}\\uD83D\\uDE01$"},
+            "Ascii": {"pattern": "^\\p{ASCII}+$"},
+        }
+    }
+    entries = [Entry(n.lower(), f"/$defs/{n}") for n in schema["$defs"]]
+    body = compile_module(schema, entries)
+    compiled = [
+        node
+        for node in ast.walk(ast.parse(body))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "_re.compile"
+    ]
+    assert len(compiled) == len(schema["$defs"])
+    for call in compiled:
+        # Error messages quote the ECMA source; the compiled regexes are plain ranges.
+        source = call.args[0]
+        assert isinstance(source, ast.Constant) and "\\p" not in source.value
+    m = load_validators(schema, entries)
+    assert m.is_valid_letters("Hello\u03c0\u00e9\u4e2d") and not m.is_valid_letters(
+        "a1"
+    )
+    assert m.is_valid_upper("A\u00c9\u03a0") and not m.is_valid_upper("Aa")
+    assert m.is_valid_gcdigit("12\u0663") and not m.is_valid_gcdigit("\u00bd")
+    assert m.is_valid_notletter("1 -\u00bd") and not m.is_valid_notletter("1a")
+    assert m.is_valid_mixed("\u00e9t\u00e9_2-\u0663") and not m.is_valid_mixed("a b")
+    assert m.is_valid_noword("\u00e9 7") and not m.is_valid_noword("a")
+    assert m.is_valid_astral("\U0001f600\U0001f601") and not m.is_valid_astral("x")
+    assert m.is_valid_ascii("~\x00") and not m.is_valid_ascii("\u00e9")
 
 
 def _nested(depth: int, make: Any) -> Any:

@@ -1,0 +1,1 @@
+"""Differential tests: compiled validators against jsonschema on generated instances."""

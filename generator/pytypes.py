@@ -60,7 +60,8 @@ class TypeNamer:
 
     Composite decoders (lists, maps, unions) become module-level functions collected in
     ``helpers`` ({function name: expression over ``value``}); names derive from the type's
-    structure, so the same type always gets the same function.
+    structure, so the same type always gets the same function. List and map decoders are
+    comprehensions that call an item model's ``from_dict`` directly for JSON objects.
     """
 
     def __init__(self, models: tuple[Model, ...]) -> None:
@@ -97,12 +98,29 @@ class TypeNamer:
             inner = self.decoder(t.args[0])
             if inner is None:
                 return None
-            helper = "_s.to_list" if t.kind == "list" else "_s.to_map"
+            # "_item"/"_key" cannot name a model or helper: those never start with "_" but
+            # for the "_decode_"/"_is_" prefixes.
+            item = self._item(t.args[0], inner, "_item")
+            if t.kind == "list":
+                expression = (
+                    f"[{item} for _item in value] if isinstance(value, list) else value"
+                )
+            else:
+                expression = (
+                    f"{{_key: {item} for _key, _item in value.items()}}"
+                    " if isinstance(value, (dict, Mapping)) else value"
+                )
             name = f"_decode_{t.kind}_of_{_stem(inner)}"
-            return self._helper(name, f"{helper}(value, {inner})")
+            return self._helper(name, expression)
         if t.kind == "union":
             return self._union(t)
         return None
+
+    def _item(self, t: TypeRef, decoder: str, var: str) -> str:
+        """Return the expression decoding one item ``var`` of a list or map."""
+        if t.kind == "model" and self.models[t.name].kind == "object":
+            return f"{t.name}.from_dict({var}) if isinstance({var}, dict) else {decoder}({var})"
+        return f"{decoder}({var})"
 
     def _helper(self, name: str, expression: str) -> str:
         if len(name) > 60:

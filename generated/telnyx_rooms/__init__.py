@@ -182,15 +182,20 @@ _LAZY: dict[str, str] = {
 }
 
 
+_LOADED: dict[str, Any] = {}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _LOADED:
+        return _LOADED[name]
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if module:
-        value = getattr(importlib.import_module(module, __name__), name)
+        value = importlib.import_module(module, __name__).__dict__[name]
     else:
         value = importlib.import_module(f".{name}", __name__)
-    globals()[name] = value
+    _LOADED[name] = value
     return value
 
 

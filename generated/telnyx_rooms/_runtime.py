@@ -367,8 +367,13 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+_JSON_SCALARS: Final = frozenset({str, int, float, bool})
+
+
 def _plain(value: Any) -> Any:
     """Turn models (``to_dict()``) and other dataclasses into mappings; keep the rest."""
+    if value is None or type(value) in _JSON_SCALARS:  # the common case: no lookups
+        return value
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict) and not isinstance(value, type):
         return to_dict()
@@ -416,16 +421,24 @@ def _is_list(value: Any) -> bool:
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
+@functools.lru_cache(maxsize=1024)
+def _path_template(template: str) -> tuple[str, ...]:
+    """``template`` split into literal text and placeholder names, alternately (parsed
+    once per template: generated methods pass the same one on every call)."""
+    return tuple(_PLACEHOLDER.split(template))
+
+
 def render_path(template: str, params: Mapping[str, Any]) -> str:
     """Fill ``{name}`` placeholders with percent-encoded values (``quote(v, safe="")``).
 
     Empty values, ``.`` and ``..`` raise ValueError naming the parameter, so no value can
     change which path is requested; so do missing or unused parameters.
     """
+    parts = _path_template(template)
+    pieces = [parts[0]]
     used: set[str] = set()
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
+    for index in range(1, len(parts), 2):
+        name = parts[index]
         if name not in params:
             raise ValueError(f"missing path parameter `{name}`")
         used.add(name)
@@ -442,13 +455,12 @@ def render_path(template: str, params: Mapping[str, Any]) -> str:
             raise ValueError(
                 f"expected a non-empty value for `{name}` but received {text!r}"
             )
-        return quote(text, safe="")
-
-    path = _PLACEHOLDER.sub(fill, template)
-    unused = set(params) - used
-    if unused:
+        pieces.append(quote(text, safe=""))
+        pieces.append(parts[index + 1])
+    if len(used) != len(params):
+        unused = set(params) - used
         raise ValueError(f"unknown path parameters {sorted(unused)} for {template!r}")
-    return path
+    return "".join(pieces)
 
 
 def _deep(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
@@ -480,8 +492,10 @@ def serialize_query(
     ``filter[date_created_at][gte]=2021-04-25``, which is also the default for objects without
     a style; form explode gives one pair per member.
     """
-    styles = styles or {}
     out: list[tuple[str, str]] = []
+    if not params:
+        return out
+    styles = styles or {}
     for name, raw in params.items():
         value = _plain(raw)
         if _omitted(value):
@@ -524,6 +538,8 @@ def _merge_pairs(
     dropped: Sequence[str] = (),
 ) -> list[tuple[str, str]]:
     """Later pairs replace every earlier pair of the same name; ``dropped`` names go."""
+    if not more and not dropped:
+        return pairs
     replaced = {k for k, _ in more} | set(dropped)
     return [(k, v) for k, v in pairs if k not in replaced] + more
 
@@ -975,6 +991,14 @@ def _json_media(content_type: str | None) -> bool:
     )
 
 
+def _put_header(headers: dict[str, tuple[str, str]], name: str, value: str) -> None:
+    """Set a header in a ``_prepare`` table: replaces (and moves last) any same-named one,
+    whatever its case, like ``httpx.Headers.update``."""
+    key = name.lower()
+    headers.pop(key, None)
+    headers[key] = (name, value)
+
+
 def _lookup(table: Mapping[int | str, Any], status: int) -> tuple[bool, Any]:
     for key in (status, str(status), f"{status // 100}XX", f"{status // 100}xx"):
         if key in table:
@@ -1130,18 +1154,28 @@ class _BaseClient:
             [k for k, v in extra_query.items() if _omitted(v)],
         )
 
-        headers = httpx.Headers(
-            {"Accept": "application/json", "User-Agent": self.user_agent}
-        )
-        headers.update(auth_headers)
-        headers.update(self.default_headers)
+        # Names are matched case-insensitively and a later value replaces an earlier one;
+        # built as a plain dict (lower-case name -> (name, value)) and turned into
+        # httpx.Headers once: httpx.Headers.update costs several microseconds per call.
+        headers: dict[str, tuple[str, str]] = {
+            "accept": ("Accept", "application/json"),
+            "user-agent": ("User-Agent", self.user_agent),
+        }
+        for name, text in auth_headers.items():
+            _put_header(headers, name, text)
+        for name, text in self.default_headers.items():
+            _put_header(headers, name, text)
         for name, value in spec.headers.items():
             value = _plain(value)
             if not _omitted(value):
-                headers[name] = (
-                    ",".join(_scalar(v) for v in value)
-                    if _is_list(value)
-                    else _scalar(value)
+                _put_header(
+                    headers,
+                    name,
+                    (
+                        ",".join(_scalar(v) for v in value)
+                        if _is_list(value)
+                        else _scalar(value)
+                    ),
                 )
 
         content: bytes | None = None
@@ -1174,13 +1208,13 @@ class _BaseClient:
                         path=str(getattr(exc, "path", "")),
                         error=exc,
                     ) from exc
-            headers["Content-Type"] = "application/json"
+            _put_header(headers, "Content-Type", "application/json")
 
         for name, extra in (options.extra_headers or {}).items():
             if extra is None:
-                headers.pop(name, None)
+                headers.pop(name.lower(), None)
             else:
-                headers[name] = extra
+                _put_header(headers, name, extra)
 
         timeout = (
             self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
@@ -1196,7 +1230,7 @@ class _BaseClient:
             spec.method.upper(),
             self.base_url + path,
             params,
-            headers,
+            httpx.Headers(list(headers.values())),
             content,
             timeout,
             retries,
@@ -1371,7 +1405,7 @@ class _BaseClient:
                 body=body,
                 reason="content-type",
             )
-        if not body.strip():
+        if not body or body.isspace():  # no copy of the body, unlike strip()
             raise ResponseDecodeError(
                 "expected a JSON response, got an empty body",
                 response=response,
@@ -1477,7 +1511,8 @@ class SyncAPIClient(_BaseClient):
         request = self._http.build_request(
             prepared.method,
             prepared.url,
-            params=tuple(prepared.params),
+            # None, not (): an empty params argument makes httpx re-parse the URL
+            params=tuple(prepared.params) or None,
             headers=self._headers_for(prepared, retries_taken),
             content=prepared.content,
             timeout=prepared.timeout,
@@ -1636,7 +1671,8 @@ class AsyncAPIClient(_BaseClient):
         request = self._http.build_request(
             prepared.method,
             prepared.url,
-            params=tuple(prepared.params),
+            # None, not (): an empty params argument makes httpx re-parse the URL
+            params=tuple(prepared.params) or None,
             headers=self._headers_for(prepared, retries_taken),
             content=prepared.content,
             timeout=prepared.timeout,

@@ -6,6 +6,12 @@
 Hand-written and spec-independent; copied verbatim into every generated package.
 Decoding never validates (the compiled validators do that) and never crashes on drift:
 unknown enum values, unparseable timestamps and nulls are kept as they came.
+
+Decoding is one pass and cheap on the common path: the generated ``from_dict`` reads each
+declared key once, only an object with unknown keys or nulls pays for collecting them
+(`keep_rest`), and a timestamp field is ``datetime.fromisoformat`` (C speed) with its wire text
+kept in the model (`read_datetime`/`dump_datetime`); timestamps in lists, maps and unions
+keep theirs in a `WireDateTime` unless already canonical (`to_datetime`).
 """
 
 from __future__ import annotations
@@ -77,8 +83,86 @@ class OpenIntEnum(enum.IntEnum):
         return member
 
 
+NO_NULLS: frozenset[str] = frozenset()
+"""The null keys of an object that had none (shared: frozensets are immutable)."""
+
+fromisoformat = datetime.fromisoformat
+"""What the generated ``from_dict`` parses timestamp fields with on its fast path."""
+_fromisoformat = fromisoformat
+
+
+def read_datetime(value: Any) -> Any:
+    """Decode a timestamp *field*: the model keeps its wire text beside it (``_cg_wire``).
+
+    Any text ``datetime.fromisoformat`` reads as an aware datetime (RFC 3339 and the other
+    ISO 8601 spellings with an offset) becomes a plain datetime at C speed; `dump_datetime`
+    gives the wire text back. Everything else goes through `to_datetime`.
+    """
+    if type(value) is str:
+        try:
+            parsed = _fromisoformat(value)
+        except ValueError:
+            return wire_datetime(value)
+        if parsed.tzinfo is not None:
+            return parsed
+    return wire_datetime(value)
+
+
+def read_stamps(value: Any, names: tuple[str, ...], wires: tuple[Any, ...]) -> None:
+    """Decode a model's timestamp fields one by one (absent, null or unusual ones)."""
+    for name, wire in zip(names, wires):
+        setattr(value, name, read_datetime(wire))
+
+
+def dump_datetime(value: Any, wire: Any) -> Any:
+    """Encode a timestamp field: its wire text while it still names the decoded instant and
+    offset (so an unchanged field re-encodes byte for byte), else the RFC 3339 form."""
+    if type(wire) is str:
+        try:
+            decoded = _fromisoformat(wire)
+        except ValueError:  # odd text: the value is a WireDateTime or that text
+            return dump(value)
+        # A naive value never equals an aware one; "Z" always parses to the same tzinfo.
+        if decoded == value and (
+            decoded.tzinfo is value.tzinfo or decoded.utcoffset() == value.utcoffset()
+        ):
+            return wire
+    if value.__class__ is datetime:
+        return format_datetime(value)
+    return dump(value)
+
+
 def to_datetime(value: Any) -> Any:
-    """Parse an RFC 3339 timestamp; anything else is returned unchanged."""
+    """Parse an RFC 3339 timestamp; anything else is returned unchanged.
+
+    For timestamps with no model slot to keep their text (inside lists, maps, unions): the
+    canonical spelling ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (fraction not all zero) is exactly what
+    `format_datetime` writes, so it becomes a plain datetime; every other spelling becomes a
+    `WireDateTime` that remembers its text.
+    """
+    if (
+        type(value) is str
+        and len(value) == 27
+        and value[26] == "Z"
+        and value[10] == "T"
+        and value[19] == "."
+        and value[4] == "-"
+        and value[7] == "-"
+        and value[13] == ":"
+        and value[16] == ":"
+    ):
+        try:
+            parsed = _fromisoformat(value)
+        except ValueError:  # e.g. month 13, a leap second: not for the fast path
+            return wire_datetime(value)
+        if parsed.microsecond:
+            return parsed
+    return wire_datetime(value)
+
+
+def wire_datetime(value: Any) -> Any:
+    """Parse an RFC 3339 timestamp into a `WireDateTime` keeping its exact text (a bare time
+    is read as UTC); anything else is returned unchanged."""
     if not isinstance(value, str):
         return value
     match = _DATETIME.fullmatch(value)
@@ -91,15 +175,15 @@ def to_datetime(value: Any) -> Any:
         micro = 0
     else:
         micro = int(fraction[:6].ljust(6, "0"))
-    if sign is not None:
-        offset = timedelta(hours=int(oh), minutes=int(om))
-        tz = timezone(-offset if sign == "-" else offset)
-    else:
-        tz = timezone.utc  # RFC 3339 requires an offset; a bare time is read as UTC
     leap = (
         second == "60"
     )  # datetime cannot hold a leap second; keep the wire text exact
     try:
+        if sign is not None:  # an offset of 24 hours or more is refused here
+            offset = timedelta(hours=int(oh), minutes=int(om))
+            tz = timezone(-offset if sign == "-" else offset)
+        else:
+            tz = timezone.utc  # RFC 3339 requires an offset; a bare time is read as UTC
         parsed = WireDateTime(
             int(year),
             int(month),
@@ -136,6 +220,18 @@ def to_enum(cls: type[E], value: Any) -> Any:
         return cls(value)
     except ValueError:
         return value
+
+
+def keep_rest(value: Any, data: Mapping[str, Any], declared: frozenset[str]) -> None:
+    """Record what a decoded object needs beyond its fields: unknown keys and null keys."""
+    if data.keys() <= declared:
+        value.extra_fields = {}
+    else:
+        value.extra_fields = {k: v for k, v in data.items() if k not in declared}
+    if None in data.values():
+        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+    else:
+        value._cg_nulls = NO_NULLS
 
 
 def to_model(decode: Callable[[Mapping[str, Any]], T], value: Any) -> Any:

@@ -50,6 +50,7 @@ class ActionsParticipantsRequest:
         "exclude",
         "participants",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     exclude: list[str] | None = None
     "List of participant id to exclude from the action."
     participants: Literal["all"] | list[str] | None = None
@@ -64,13 +65,19 @@ class ActionsParticipantsRequest:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            exclude=raw.get("exclude"),
-            participants=raw.get("participants"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        exclude_ = raw.get("exclude")
+        value.exclude = exclude_
+        participants_ = raw.get("participants")
+        value.participants = participants_
+        if len(raw) == 2 and exclude_ is not None and participants_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +101,7 @@ class PaginationMeta:
         "total_pages",
         "total_results",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     page_number: int | None = None
     page_size: int | None = None
     total_pages: int | None = None
@@ -108,15 +116,29 @@ class PaginationMeta:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            page_number=raw.get("page_number"),
-            page_size=raw.get("page_size"),
-            total_pages=raw.get("total_pages"),
-            total_results=raw.get("total_results"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        page_number_ = raw.get("page_number")
+        value.page_number = page_number_
+        page_size_ = raw.get("page_size")
+        value.page_size = page_size_
+        total_pages_ = raw.get("total_pages")
+        value.total_pages = total_pages_
+        total_results_ = raw.get("total_results")
+        value.total_results = total_results_
+        if (
+            len(raw) == 4
+            and page_number_ is not None
+            and page_size_ is not None
+            and total_pages_ is not None
+            and total_results_ is not None
+        ):
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,6 +169,8 @@ class RoomParticipant:
         "session_id",
         "updated_at",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
+    _CG_STAMPS: ClassVar[tuple[str, ...]] = ("joined_at", "left_at", "updated_at")
     context: str | None = None
     "Context provided to the given participant through the client SDK"
     id: str | None = None
@@ -165,23 +189,57 @@ class RoomParticipant:
     _cg_nulls: frozenset[str] = dataclasses.field(
         default=frozenset(), init=False, repr=False, compare=False
     )
+    _cg_wire: tuple[Any, ...] = dataclasses.field(
+        default=(None, None, None), init=False, repr=False, compare=False
+    )
+    """The wire values of the timestamp fields, so that they re-encode exactly."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            context=raw.get("context"),
-            id=raw.get("id"),
-            joined_at=_s.to_datetime(raw.get("joined_at")),
-            left_at=_s.to_datetime(raw.get("left_at")),
-            record_type=raw.get("record_type"),
-            session_id=raw.get("session_id"),
-            updated_at=_s.to_datetime(raw.get("updated_at")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        context_ = raw.get("context")
+        value.context = context_
+        id_ = raw.get("id")
+        value.id = id_
+        joined_at_ = raw.get("joined_at")
+        left_at_ = raw.get("left_at")
+        record_type_ = raw.get("record_type")
+        value.record_type = record_type_
+        session_id_ = raw.get("session_id")
+        value.session_id = session_id_
+        updated_at_ = raw.get("updated_at")
+        value._cg_wire = (joined_at_, left_at_, updated_at_)
+        if (
+            len(raw) == 7
+            and context_ is not None
+            and id_ is not None
+            and joined_at_ is not None
+            and left_at_ is not None
+            and record_type_ is not None
+            and session_id_ is not None
+            and updated_at_ is not None
+        ):
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+            try:  # timestamps with an offset, parsed in C
+                _t0 = _s.fromisoformat(joined_at_)
+                _t1 = _s.fromisoformat(left_at_)
+                _t2 = _s.fromisoformat(updated_at_)
+                if _t0.tzinfo is None or _t1.tzinfo is None or _t2.tzinfo is None:
+                    raise ValueError("timestamp without offset")
+                value.joined_at = _t0
+                value.left_at = _t1
+                value.updated_at = _t2
+            except (TypeError, ValueError):
+                _s.read_stamps(value, cls._CG_STAMPS, value._cg_wire)
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
+            _s.read_stamps(value, cls._CG_STAMPS, value._cg_wire)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -193,15 +251,15 @@ class RoomParticipant:
         if self.id is not None or "id" in nulls:
             out["id"] = self.id
         if self.joined_at is not None or "joined_at" in nulls:
-            out["joined_at"] = _s.dump(self.joined_at)
+            out["joined_at"] = _s.dump_datetime(self.joined_at, self._cg_wire[0])
         if self.left_at is not None or "left_at" in nulls:
-            out["left_at"] = _s.dump(self.left_at)
+            out["left_at"] = _s.dump_datetime(self.left_at, self._cg_wire[1])
         if self.record_type is not None or "record_type" in nulls:
             out["record_type"] = self.record_type
         if self.session_id is not None or "session_id" in nulls:
             out["session_id"] = self.session_id
         if self.updated_at is not None or "updated_at" in nulls:
-            out["updated_at"] = _s.dump(self.updated_at)
+            out["updated_at"] = _s.dump_datetime(self.updated_at, self._cg_wire[2])
         out.update(self.extra_fields)
         return out
 
@@ -219,6 +277,8 @@ class RoomSession:
         "room_id",
         "updated_at",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
+    _CG_STAMPS: ClassVar[tuple[str, ...]] = ("created_at", "ended_at", "updated_at")
     active: bool | None = None
     "Shows if the room session is active or not."
     created_at: datetime | None = None
@@ -238,24 +298,60 @@ class RoomSession:
     _cg_nulls: frozenset[str] = dataclasses.field(
         default=frozenset(), init=False, repr=False, compare=False
     )
+    _cg_wire: tuple[Any, ...] = dataclasses.field(
+        default=(None, None, None), init=False, repr=False, compare=False
+    )
+    """The wire values of the timestamp fields, so that they re-encode exactly."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            active=raw.get("active"),
-            created_at=_s.to_datetime(raw.get("created_at")),
-            ended_at=_s.to_datetime(raw.get("ended_at")),
-            id=raw.get("id"),
-            participants=_decode_list_of_room_participant(raw.get("participants")),
-            record_type=raw.get("record_type"),
-            room_id=raw.get("room_id"),
-            updated_at=_s.to_datetime(raw.get("updated_at")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        active_ = raw.get("active")
+        value.active = active_
+        created_at_ = raw.get("created_at")
+        ended_at_ = raw.get("ended_at")
+        id_ = raw.get("id")
+        value.id = id_
+        participants_ = raw.get("participants")
+        value.participants = _decode_list_of_room_participant(participants_)
+        record_type_ = raw.get("record_type")
+        value.record_type = record_type_
+        room_id_ = raw.get("room_id")
+        value.room_id = room_id_
+        updated_at_ = raw.get("updated_at")
+        value._cg_wire = (created_at_, ended_at_, updated_at_)
+        if (
+            len(raw) == 8
+            and active_ is not None
+            and created_at_ is not None
+            and ended_at_ is not None
+            and id_ is not None
+            and participants_ is not None
+            and record_type_ is not None
+            and room_id_ is not None
+            and updated_at_ is not None
+        ):
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+            try:  # timestamps with an offset, parsed in C
+                _t0 = _s.fromisoformat(created_at_)
+                _t1 = _s.fromisoformat(ended_at_)
+                _t2 = _s.fromisoformat(updated_at_)
+                if _t0.tzinfo is None or _t1.tzinfo is None or _t2.tzinfo is None:
+                    raise ValueError("timestamp without offset")
+                value.created_at = _t0
+                value.ended_at = _t1
+                value.updated_at = _t2
+            except (TypeError, ValueError):
+                _s.read_stamps(value, cls._CG_STAMPS, value._cg_wire)
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
+            _s.read_stamps(value, cls._CG_STAMPS, value._cg_wire)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -265,9 +361,9 @@ class RoomSession:
         if self.active is not None or "active" in nulls:
             out["active"] = self.active
         if self.created_at is not None or "created_at" in nulls:
-            out["created_at"] = _s.dump(self.created_at)
+            out["created_at"] = _s.dump_datetime(self.created_at, self._cg_wire[0])
         if self.ended_at is not None or "ended_at" in nulls:
-            out["ended_at"] = _s.dump(self.ended_at)
+            out["ended_at"] = _s.dump_datetime(self.ended_at, self._cg_wire[1])
         if self.id is not None or "id" in nulls:
             out["id"] = self.id
         if self.participants is not None or "participants" in nulls:
@@ -277,7 +373,7 @@ class RoomSession:
         if self.room_id is not None or "room_id" in nulls:
             out["room_id"] = self.room_id
         if self.updated_at is not None or "updated_at" in nulls:
-            out["updated_at"] = _s.dump(self.updated_at)
+            out["updated_at"] = _s.dump_datetime(self.updated_at, self._cg_wire[2])
         out.update(self.extra_fields)
         return out
 
@@ -292,6 +388,7 @@ class VideoError:
         "source",
         "title",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     code: str
     detail: str | None = None
     meta: dict[str, Any] | None = None
@@ -307,16 +404,32 @@ class VideoError:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            code=raw.get("code"),
-            detail=raw.get("detail"),
-            meta=raw.get("meta"),
-            source=_decode_video_error_source(raw.get("source")),
-            title=raw.get("title"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        code_ = raw.get("code")
+        value.code = code_
+        detail_ = raw.get("detail")
+        value.detail = detail_
+        meta_ = raw.get("meta")
+        value.meta = meta_
+        source_ = raw.get("source")
+        value.source = _decode_video_error_source(source_)
+        title_ = raw.get("title")
+        value.title = title_
+        if (
+            len(raw) == 5
+            and code_ is not None
+            and detail_ is not None
+            and meta_ is not None
+            and source_ is not None
+            and title_ is not None
+        ):
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -344,6 +457,7 @@ class VideoErrorSource:
         "parameter",
         "pointer",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     parameter: str | None = None
     "Indicates which query parameter caused the error."
     pointer: str | None = None
@@ -358,13 +472,19 @@ class VideoErrorSource:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            parameter=raw.get("parameter"),
-            pointer=raw.get("pointer"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        parameter_ = raw.get("parameter")
+        value.parameter = parameter_
+        pointer_ = raw.get("pointer")
+        value.pointer = pointer_
+        if len(raw) == 2 and parameter_ is not None and pointer_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -389,6 +509,7 @@ class ListRoomSessionsFilter:
         "date_updated_at",
         "room_id",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     active: bool | None = None
     "Filter active or inactive room sessions."
     date_created_at: ListRoomSessionsFilterDateCreatedAt | None = None
@@ -406,22 +527,38 @@ class ListRoomSessionsFilter:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            active=raw.get("active"),
-            date_created_at=_decode_list_room_sessions_filter_date_created_at(
-                raw.get("date_created_at")
-            ),
-            date_ended_at=_decode_list_room_sessions_filter_date_ended_at(
-                raw.get("date_ended_at")
-            ),
-            date_updated_at=_decode_list_room_sessions_filter_date_updated_at(
-                raw.get("date_updated_at")
-            ),
-            room_id=raw.get("room_id"),
+        value = object.__new__(cls)
+        active_ = raw.get("active")
+        value.active = active_
+        date_created_at_ = raw.get("date_created_at")
+        value.date_created_at = _decode_list_room_sessions_filter_date_created_at(
+            date_created_at_
         )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        date_ended_at_ = raw.get("date_ended_at")
+        value.date_ended_at = _decode_list_room_sessions_filter_date_ended_at(
+            date_ended_at_
+        )
+        date_updated_at_ = raw.get("date_updated_at")
+        value.date_updated_at = _decode_list_room_sessions_filter_date_updated_at(
+            date_updated_at_
+        )
+        room_id_ = raw.get("room_id")
+        value.room_id = room_id_
+        if (
+            len(raw) == 5
+            and active_ is not None
+            and date_created_at_ is not None
+            and date_ended_at_ is not None
+            and date_updated_at_ is not None
+            and room_id_ is not None
+        ):
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -450,6 +587,7 @@ class ListRoomSessionsFilterDateCreatedAt:
         "gte",
         "lte",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     eq: date | None = None
     "ISO 8601 date for filtering room sessions created on that date."
     gte: date | None = None
@@ -466,14 +604,21 @@ class ListRoomSessionsFilterDateCreatedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            eq=_s.to_date(raw.get("eq")),
-            gte=_s.to_date(raw.get("gte")),
-            lte=_s.to_date(raw.get("lte")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        eq_ = raw.get("eq")
+        value.eq = _s.to_date(eq_)
+        gte_ = raw.get("gte")
+        value.gte = _s.to_date(gte_)
+        lte_ = raw.get("lte")
+        value.lte = _s.to_date(lte_)
+        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -498,6 +643,7 @@ class ListRoomSessionsFilterDateEndedAt:
         "gte",
         "lte",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     eq: date | None = None
     "ISO 8601 date for filtering room sessions ended on that date."
     gte: date | None = None
@@ -514,14 +660,21 @@ class ListRoomSessionsFilterDateEndedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            eq=_s.to_date(raw.get("eq")),
-            gte=_s.to_date(raw.get("gte")),
-            lte=_s.to_date(raw.get("lte")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        eq_ = raw.get("eq")
+        value.eq = _s.to_date(eq_)
+        gte_ = raw.get("gte")
+        value.gte = _s.to_date(gte_)
+        lte_ = raw.get("lte")
+        value.lte = _s.to_date(lte_)
+        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -546,6 +699,7 @@ class ListRoomSessionsFilterDateUpdatedAt:
         "gte",
         "lte",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     eq: date | None = None
     "ISO 8601 date for filtering room sessions updated on that date."
     gte: date | None = None
@@ -562,14 +716,21 @@ class ListRoomSessionsFilterDateUpdatedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            eq=_s.to_date(raw.get("eq")),
-            gte=_s.to_date(raw.get("gte")),
-            lte=_s.to_date(raw.get("lte")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        eq_ = raw.get("eq")
+        value.eq = _s.to_date(eq_)
+        gte_ = raw.get("gte")
+        value.gte = _s.to_date(gte_)
+        lte_ = raw.get("lte")
+        value.lte = _s.to_date(lte_)
+        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -593,6 +754,7 @@ class VideoPageConsolidated:
         "number",
         "size",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     number: int | None = None
     "The page number to load."
     size: int | None = None
@@ -607,13 +769,19 @@ class VideoPageConsolidated:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            number=raw.get("number"),
-            size=raw.get("size"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        number_ = raw.get("number")
+        value.number = number_
+        size_ = raw.get("size")
+        value.size = size_
+        if len(raw) == 2 and number_ is not None and size_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -635,6 +803,7 @@ class ListRoomSessionsResponse:
         "data",
         "meta",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     data: list[RoomSession] | None = None
     meta: PaginationMeta | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
@@ -647,13 +816,19 @@ class ListRoomSessionsResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            data=_decode_list_of_room_session(raw.get("data")),
-            meta=_decode_pagination_meta(raw.get("meta")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        data_ = raw.get("data")
+        value.data = _decode_list_of_room_session(data_)
+        meta_ = raw.get("meta")
+        value.meta = _decode_pagination_meta(meta_)
+        if len(raw) == 2 and data_ is not None and meta_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -675,6 +850,7 @@ class VideoGenericErrorResponse:
         "message",
         "success",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     message: str | None = None
     success: bool | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
@@ -687,13 +863,19 @@ class VideoGenericErrorResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            message=raw.get("message"),
-            success=raw.get("success"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        message_ = raw.get("message")
+        value.message = message_
+        success_ = raw.get("success")
+        value.success = success_
+        if len(raw) == 2 and message_ is not None and success_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -712,6 +894,7 @@ class VideoGenericErrorResponse:
 class ViewRoomSessionResponse:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("data",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     data: RoomSession | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -723,12 +906,17 @@ class ViewRoomSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            data=_decode_room_session(raw.get("data")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        data_ = raw.get("data")
+        value.data = _decode_room_session(data_)
+        if len(raw) == 1 and data_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -745,6 +933,7 @@ class ViewRoomSessionResponse:
 class EndSessionResponse:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("data",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     data: EndSessionResponseData | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -756,12 +945,17 @@ class EndSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            data=_decode_end_session_response_data(raw.get("data")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        data_ = raw.get("data")
+        value.data = _decode_end_session_response_data(data_)
+        if len(raw) == 1 and data_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -778,6 +972,7 @@ class EndSessionResponse:
 class EndSessionResponseData:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("result",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     result: str | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -789,12 +984,17 @@ class EndSessionResponseData:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            result=raw.get("result"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        result_ = raw.get("result")
+        value.result = result_
+        if len(raw) == 1 and result_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -811,6 +1011,7 @@ class EndSessionResponseData:
 class KickParticipantInSessionResponse:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("data",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     data: KickParticipantInSessionResponseData | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -822,12 +1023,17 @@ class KickParticipantInSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            data=_decode_kick_participant_in_session_response_data(raw.get("data")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        data_ = raw.get("data")
+        value.data = _decode_kick_participant_in_session_response_data(data_)
+        if len(raw) == 1 and data_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -844,6 +1050,7 @@ class KickParticipantInSessionResponse:
 class KickParticipantInSessionResponseData:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("result",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     result: str | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -855,12 +1062,17 @@ class KickParticipantInSessionResponseData:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            result=raw.get("result"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        result_ = raw.get("result")
+        value.result = result_
+        if len(raw) == 1 and result_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -877,6 +1089,7 @@ class KickParticipantInSessionResponseData:
 class MuteParticipantInSessionResponse:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("data",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     data: MuteParticipantInSessionResponseData | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -888,12 +1101,17 @@ class MuteParticipantInSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            data=_decode_mute_participant_in_session_response_data(raw.get("data")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        data_ = raw.get("data")
+        value.data = _decode_mute_participant_in_session_response_data(data_)
+        if len(raw) == 1 and data_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -910,6 +1128,7 @@ class MuteParticipantInSessionResponse:
 class MuteParticipantInSessionResponseData:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("result",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     result: str | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -921,12 +1140,17 @@ class MuteParticipantInSessionResponseData:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            result=raw.get("result"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        result_ = raw.get("result")
+        value.result = result_
+        if len(raw) == 1 and result_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -943,6 +1167,7 @@ class MuteParticipantInSessionResponseData:
 class UnmuteParticipantInSessionResponse:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("data",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     data: UnmuteParticipantInSessionResponseData | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -954,12 +1179,17 @@ class UnmuteParticipantInSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            data=_decode_unmute_participant_in_session_response_data(raw.get("data")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        data_ = raw.get("data")
+        value.data = _decode_unmute_participant_in_session_response_data(data_)
+        if len(raw) == 1 and data_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -976,6 +1206,7 @@ class UnmuteParticipantInSessionResponse:
 class UnmuteParticipantInSessionResponseData:
 
     WIRE_NAMES: ClassVar[tuple[str, ...]] = ("result",)
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     result: str | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
     """Keys the spec does not declare, kept so that encoding gives back what was decoded."""
@@ -987,12 +1218,17 @@ class UnmuteParticipantInSessionResponseData:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            result=raw.get("result"),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        result_ = raw.get("result")
+        value.result = result_
+        if len(raw) == 1 and result_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1014,6 +1250,7 @@ class RetrieveListRoomParticipantsFilter:
         "date_left_at",
         "date_updated_at",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     context: str | None = None
     "Filter room participants based on the context."
     date_joined_at: RetrieveListRoomParticipantsFilterDateJoinedAt | None = None
@@ -1029,21 +1266,39 @@ class RetrieveListRoomParticipantsFilter:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            context=raw.get("context"),
-            date_joined_at=_decode_retrieve_list_room_participants_filter_date_joined_at(
-                raw.get("date_joined_at")
-            ),
-            date_left_at=_decode_retrieve_list_room_participants_filter_date_left_at(
-                raw.get("date_left_at")
-            ),
-            date_updated_at=_decode_retrieve_list_room_participants_filter_date_updated_at(
-                raw.get("date_updated_at")
-            ),
+        value = object.__new__(cls)
+        context_ = raw.get("context")
+        value.context = context_
+        date_joined_at_ = raw.get("date_joined_at")
+        value.date_joined_at = (
+            _decode_retrieve_list_room_participants_filter_date_joined_at(
+                date_joined_at_
+            )
         )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        date_left_at_ = raw.get("date_left_at")
+        value.date_left_at = (
+            _decode_retrieve_list_room_participants_filter_date_left_at(date_left_at_)
+        )
+        date_updated_at_ = raw.get("date_updated_at")
+        value.date_updated_at = (
+            _decode_retrieve_list_room_participants_filter_date_updated_at(
+                date_updated_at_
+            )
+        )
+        if (
+            len(raw) == 4
+            and context_ is not None
+            and date_joined_at_ is not None
+            and date_left_at_ is not None
+            and date_updated_at_ is not None
+        ):
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1070,6 +1325,7 @@ class RetrieveListRoomParticipantsFilterDateJoinedAt:
         "gte",
         "lte",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     eq: date | None = None
     "ISO 8601 date for filtering room participants that joined on that date."
     gte: date | None = None
@@ -1086,14 +1342,21 @@ class RetrieveListRoomParticipantsFilterDateJoinedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            eq=_s.to_date(raw.get("eq")),
-            gte=_s.to_date(raw.get("gte")),
-            lte=_s.to_date(raw.get("lte")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        eq_ = raw.get("eq")
+        value.eq = _s.to_date(eq_)
+        gte_ = raw.get("gte")
+        value.gte = _s.to_date(gte_)
+        lte_ = raw.get("lte")
+        value.lte = _s.to_date(lte_)
+        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1118,6 +1381,7 @@ class RetrieveListRoomParticipantsFilterDateLeftAt:
         "gte",
         "lte",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     eq: date | None = None
     "ISO 8601 date for filtering room participants that left on that date."
     gte: date | None = None
@@ -1134,14 +1398,21 @@ class RetrieveListRoomParticipantsFilterDateLeftAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            eq=_s.to_date(raw.get("eq")),
-            gte=_s.to_date(raw.get("gte")),
-            lte=_s.to_date(raw.get("lte")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        eq_ = raw.get("eq")
+        value.eq = _s.to_date(eq_)
+        gte_ = raw.get("gte")
+        value.gte = _s.to_date(gte_)
+        lte_ = raw.get("lte")
+        value.lte = _s.to_date(lte_)
+        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1166,6 +1437,7 @@ class RetrieveListRoomParticipantsFilterDateUpdatedAt:
         "gte",
         "lte",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     eq: date | None = None
     "ISO 8601 date for filtering room participants updated on that date."
     gte: date | None = None
@@ -1182,14 +1454,21 @@ class RetrieveListRoomParticipantsFilterDateUpdatedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            eq=_s.to_date(raw.get("eq")),
-            gte=_s.to_date(raw.get("gte")),
-            lte=_s.to_date(raw.get("lte")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        eq_ = raw.get("eq")
+        value.eq = _s.to_date(eq_)
+        gte_ = raw.get("gte")
+        value.gte = _s.to_date(gte_)
+        lte_ = raw.get("lte")
+        value.lte = _s.to_date(lte_)
+        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1213,6 +1492,7 @@ class RetrieveListRoomParticipantsResponse:
         "data",
         "meta",
     )
+    _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
     data: list[RoomParticipant] | None = None
     meta: PaginationMeta | None = None
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
@@ -1225,13 +1505,19 @@ class RetrieveListRoomParticipantsResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
+        # One pass, every slot set here (so no __init__): each declared key is read once;
+        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
         raw: Any = data
-        value = cls(
-            data=_decode_list_of_room_participant(raw.get("data")),
-            meta=_decode_pagination_meta(raw.get("meta")),
-        )
-        value.extra_fields = {k: v for k, v in data.items() if k not in cls.WIRE_NAMES}
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value = object.__new__(cls)
+        data_ = raw.get("data")
+        value.data = _decode_list_of_room_participant(data_)
+        meta_ = raw.get("meta")
+        value.meta = _decode_pagination_meta(meta_)
+        if len(raw) == 2 and data_ is not None and meta_ is not None:
+            value.extra_fields = {}
+            value._cg_nulls = _s.NO_NULLS
+        else:
+            _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1249,41 +1535,53 @@ class RetrieveListRoomParticipantsResponse:
 def _decode_actions_participants_request(value: Any) -> Any:
     return (
         ActionsParticipantsRequest.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
 
 def _decode_pagination_meta(value: Any) -> Any:
-    return PaginationMeta.from_dict(value) if isinstance(value, Mapping) else value
+    return (
+        PaginationMeta.from_dict(value) if isinstance(value, (dict, Mapping)) else value
+    )
 
 
 def _decode_room_participant(value: Any) -> Any:
-    return RoomParticipant.from_dict(value) if isinstance(value, Mapping) else value
+    return (
+        RoomParticipant.from_dict(value)
+        if isinstance(value, (dict, Mapping))
+        else value
+    )
 
 
 def _decode_room_session(value: Any) -> Any:
-    return RoomSession.from_dict(value) if isinstance(value, Mapping) else value
+    return RoomSession.from_dict(value) if isinstance(value, (dict, Mapping)) else value
 
 
 def _decode_video_error(value: Any) -> Any:
-    return VideoError.from_dict(value) if isinstance(value, Mapping) else value
+    return VideoError.from_dict(value) if isinstance(value, (dict, Mapping)) else value
 
 
 def _decode_video_error_source(value: Any) -> Any:
-    return VideoErrorSource.from_dict(value) if isinstance(value, Mapping) else value
+    return (
+        VideoErrorSource.from_dict(value)
+        if isinstance(value, (dict, Mapping))
+        else value
+    )
 
 
 def _decode_list_room_sessions_filter(value: Any) -> Any:
     return (
-        ListRoomSessionsFilter.from_dict(value) if isinstance(value, Mapping) else value
+        ListRoomSessionsFilter.from_dict(value)
+        if isinstance(value, (dict, Mapping))
+        else value
     )
 
 
 def _decode_list_room_sessions_filter_date_created_at(value: Any) -> Any:
     return (
         ListRoomSessionsFilterDateCreatedAt.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1291,7 +1589,7 @@ def _decode_list_room_sessions_filter_date_created_at(value: Any) -> Any:
 def _decode_list_room_sessions_filter_date_ended_at(value: Any) -> Any:
     return (
         ListRoomSessionsFilterDateEndedAt.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1299,21 +1597,23 @@ def _decode_list_room_sessions_filter_date_ended_at(value: Any) -> Any:
 def _decode_list_room_sessions_filter_date_updated_at(value: Any) -> Any:
     return (
         ListRoomSessionsFilterDateUpdatedAt.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
 
 def _decode_video_page_consolidated(value: Any) -> Any:
     return (
-        VideoPageConsolidated.from_dict(value) if isinstance(value, Mapping) else value
+        VideoPageConsolidated.from_dict(value)
+        if isinstance(value, (dict, Mapping))
+        else value
     )
 
 
 def _decode_list_room_sessions_response(value: Any) -> Any:
     return (
         ListRoomSessionsResponse.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1321,7 +1621,7 @@ def _decode_list_room_sessions_response(value: Any) -> Any:
 def _decode_video_generic_error_response(value: Any) -> Any:
     return (
         VideoGenericErrorResponse.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1329,25 +1629,31 @@ def _decode_video_generic_error_response(value: Any) -> Any:
 def _decode_view_room_session_response(value: Any) -> Any:
     return (
         ViewRoomSessionResponse.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
 
 def _decode_end_session_response(value: Any) -> Any:
-    return EndSessionResponse.from_dict(value) if isinstance(value, Mapping) else value
+    return (
+        EndSessionResponse.from_dict(value)
+        if isinstance(value, (dict, Mapping))
+        else value
+    )
 
 
 def _decode_end_session_response_data(value: Any) -> Any:
     return (
-        EndSessionResponseData.from_dict(value) if isinstance(value, Mapping) else value
+        EndSessionResponseData.from_dict(value)
+        if isinstance(value, (dict, Mapping))
+        else value
     )
 
 
 def _decode_kick_participant_in_session_response(value: Any) -> Any:
     return (
         KickParticipantInSessionResponse.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1355,7 +1661,7 @@ def _decode_kick_participant_in_session_response(value: Any) -> Any:
 def _decode_kick_participant_in_session_response_data(value: Any) -> Any:
     return (
         KickParticipantInSessionResponseData.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1363,7 +1669,7 @@ def _decode_kick_participant_in_session_response_data(value: Any) -> Any:
 def _decode_mute_participant_in_session_response(value: Any) -> Any:
     return (
         MuteParticipantInSessionResponse.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1371,7 +1677,7 @@ def _decode_mute_participant_in_session_response(value: Any) -> Any:
 def _decode_mute_participant_in_session_response_data(value: Any) -> Any:
     return (
         MuteParticipantInSessionResponseData.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1379,7 +1685,7 @@ def _decode_mute_participant_in_session_response_data(value: Any) -> Any:
 def _decode_unmute_participant_in_session_response(value: Any) -> Any:
     return (
         UnmuteParticipantInSessionResponse.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1387,7 +1693,7 @@ def _decode_unmute_participant_in_session_response(value: Any) -> Any:
 def _decode_unmute_participant_in_session_response_data(value: Any) -> Any:
     return (
         UnmuteParticipantInSessionResponseData.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1395,7 +1701,7 @@ def _decode_unmute_participant_in_session_response_data(value: Any) -> Any:
 def _decode_retrieve_list_room_participants_filter(value: Any) -> Any:
     return (
         RetrieveListRoomParticipantsFilter.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1403,7 +1709,7 @@ def _decode_retrieve_list_room_participants_filter(value: Any) -> Any:
 def _decode_retrieve_list_room_participants_filter_date_joined_at(value: Any) -> Any:
     return (
         RetrieveListRoomParticipantsFilterDateJoinedAt.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1411,7 +1717,7 @@ def _decode_retrieve_list_room_participants_filter_date_joined_at(value: Any) ->
 def _decode_retrieve_list_room_participants_filter_date_left_at(value: Any) -> Any:
     return (
         RetrieveListRoomParticipantsFilterDateLeftAt.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1419,7 +1725,7 @@ def _decode_retrieve_list_room_participants_filter_date_left_at(value: Any) -> A
 def _decode_retrieve_list_room_participants_filter_date_updated_at(value: Any) -> Any:
     return (
         RetrieveListRoomParticipantsFilterDateUpdatedAt.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
@@ -1427,14 +1733,36 @@ def _decode_retrieve_list_room_participants_filter_date_updated_at(value: Any) -
 def _decode_retrieve_list_room_participants_response(value: Any) -> Any:
     return (
         RetrieveListRoomParticipantsResponse.from_dict(value)
-        if isinstance(value, Mapping)
+        if isinstance(value, (dict, Mapping))
         else value
     )
 
 
 def _decode_list_of_room_participant(value: Any) -> Any:
-    return _s.to_list(value, _decode_room_participant)
+    return (
+        [
+            (
+                RoomParticipant.from_dict(_item)
+                if isinstance(_item, dict)
+                else _decode_room_participant(_item)
+            )
+            for _item in value
+        ]
+        if isinstance(value, list)
+        else value
+    )
 
 
 def _decode_list_of_room_session(value: Any) -> Any:
-    return _s.to_list(value, _decode_room_session)
+    return (
+        [
+            (
+                RoomSession.from_dict(_item)
+                if isinstance(_item, dict)
+                else _decode_room_session(_item)
+            )
+            for _item in value
+        ]
+        if isinstance(value, list)
+        else value
+    )

@@ -1,44 +1,522 @@
-"""Stage 5: format generated Python with black, as a library; other files pass through."""
+"""Stage 5: format generated Python with black, as a library; other files pass through.
+
+Black costs far more than every other stage on a large API (it formats ~2k lines/s), so a
+module is not handed to black whole. It is cut into segments that black formats the same
+way alone as in the module, the segments are formatted independently (in a process pool,
+and only those not already in the cache), and the results are joined with the blank lines
+black puts between them:
+
+* top level: a cut before every ``class``/``def`` (its decorators and the comment lines
+  directly above it belong to it); black puts exactly two blank lines before it;
+* inside a top-level class: a cut before every method after the first; the method is
+  formatted inside a stand-in ``class _:`` (so it is formatted at its own depth) whose line
+  is dropped afterwards; black puts exactly one blank line before it;
+* a long run of simple top-level statements (``X = ...``) is cut between statements; black
+  keeps the blank lines written there, at most two.
+
+A cut is only made where the rule is certain: nothing but blank lines between the two
+statements (apart from the comments that move with the definition), no one-line stub
+(``def f(): ...``, after which black keeps zero blank lines) before it. The result is
+byte-identical to formatting the module whole (``tests/unit/test_format.py`` proves it on
+the golden package, both ways). The cache key is the exact text given to black plus black's
+version and mode, so a cached result can never be stale.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+import gc
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
 
 import black
 from black.mode import TargetVersion
 from black.parsing import InvalidInput
 
 _MODE = black.Mode(target_versions={TargetVersion.PY311})
+# Every input to black is keyed with this: another black or another mode is another key.
+_BLACK_VERSION: str = getattr(black, "__version__", "unknown")
+_KEY_PREFIX = f"black {_BLACK_VERSION}\n{_MODE.get_cache_key()}\n".encode()
+# The stand-in class a method is formatted in, and the line dropped from black's output.
+_WRAPPER = "class _:\n"
+# Only classes at least this long are cut into methods (small ones are cheap to format).
+_CLASS_SPLIT_LINES = 60
+# A run of simple top-level statements is cut once a piece reaches this many lines.
+_RUN_SPLIT_LINES = 400
+# Below this many lines to format, a process pool costs more than it saves (starting
+# one takes about a second: each worker imports black).
+_POOL_MIN_LINES = 4000
+# Splitting (ast.parse) is ~50x cheaper per line than black: a pool only pays off for it
+# on a cold run.
+_POOL_SPLIT_LINES = 100_000
+# Each job sent to a worker holds about this many lines (amortises the pickling).
+_BATCH_LINES = 1500
+_SIMPLE_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
+# Part of a whole module's cache key: bump it when the splitting or joining rules change
+# (a segment's key needs none: it is black's exact input).
+_SPLIT_VERSION = b"split 2\n"
 
 
 class FormatError(Exception):
     """Generated code black could not parse: a generator or template bug, never the spec's."""
 
 
+class SegmentStore(Protocol):
+    """Where formatted segments are kept between runs (``generator.write.SegmentCache``)."""
+
+    def get(self, key: str) -> str | None:
+        """Return the formatted text stored under a key, or None (missing or corrupt)."""
+
+    def put(self, key: str, text: str) -> None:
+        """Store a formatted text under a key."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a module given to black alone.
+
+    ``source`` is exactly what black formats; ``wrapped`` says it starts with the stand-in
+    class line, which is dropped from the output; ``gap`` is the number of blank lines
+    between this segment and the one before it in the formatted module.
+    """
+
+    source: str
+    wrapped: bool
+    gap: int
+
+    @property
+    def key(self) -> str:
+        """Return the content address of black's output for this segment."""
+        return hashlib.sha256(_KEY_PREFIX + self.source.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class FormatStats:
+    """What a formatting run did: modules and segments served from the cache or formatted."""
+
+    modules: int = 0
+    modules_cached: int = 0
+    segments: int = 0
+    formatted: int = 0
+    formatted_lines: int = 0
+    cached: int = 0
+
+
+def _module_key(text: str) -> str:
+    """Return the content address of a whole module's formatted text."""
+    return hashlib.sha256(
+        _KEY_PREFIX + b"module\n" + _SPLIT_VERSION + text.encode("utf-8")
+    ).hexdigest()
+
+
 def format_files(
     files: dict[str, str],
     preformatted: frozenset[str] = frozenset(),
     on_file: Callable[[int, int, str], None] | None = None,
+    *,
+    cache: SegmentStore | None = None,
+    jobs: int | None = None,
+    stats: FormatStats | None = None,
 ) -> dict[str, str]:
     """Return the files with every ``.py`` file black-formatted.
 
     ``preformatted`` names files copied from hand-written, black-clean sources (the
     runtime): formatting them again would only cost time (the quality tests check them).
+    ``cache`` keeps formatted modules and segments between runs: a module whose text is
+    unchanged is not even split, a changed one only has its changed segments formatted.
+    ``jobs`` caps the worker processes (default: the CPUs available); the output never
+    depends on it. ``on_file(done, total, what)`` reports progress.
     """
-    out: dict[str, str] = {}
-    todo = [p for p in files if p.endswith(".py") and p not in preformatted]
-    for path, text in files.items():
-        out[path] = text
-    for done, path in enumerate(todo, 1):
-        if on_file is not None:
-            on_file(done, len(todo), path)
-        out[path] = format_python(path, files[path])
+    stats = stats if stats is not None else FormatStats()
+    out = dict(files)
+    # The header comment (spec path and hash) changes with every spec edit: it is split
+    # off first, so that the rest of an unchanged module is still found in the cache.
+    parts = {
+        path: split_header(text)
+        for path, text in files.items()
+        if path.endswith(".py") and path not in preformatted
+    }
+    headers = {h: Segment(h, False, 0) for h, _, _ in parts.values() if h}
+    formatted_headers = _format_segments(headers.values(), cache, None, stats, None)
+    bodies: dict[str, str] = {}
+    todo: dict[str, str] = {}  # path -> module key, for bodies not in the cache
+    for path, (_, _, body) in parts.items():
+        stats.modules += 1
+        key = _module_key(body)
+        hit = cache.get(key) if cache is not None else None
+        if hit is not None:
+            bodies[path] = hit
+            stats.modules_cached += 1
+        else:
+            todo[path] = key
+    if todo:
+        with _Pool(jobs or _cpus()) as pool:
+            texts = {p: parts[p][2] for p in todo}
+            _format_modules(texts, todo, bodies, cache, pool, stats, on_file)
+    for path, (header, gap, _) in parts.items():
+        head = formatted_headers[headers[header].key] if header else ""
+        body = bodies[path]
+        out[path] = head + "\n" * gap + body if head and body else head + body
     return out
 
 
+def split_header(text: str) -> tuple[str, int, str]:
+    """Split a module into its leading comment lines, the blank lines after them, the rest.
+
+    Black formats the two apart exactly as together when the rest starts with a statement
+    that is not a definition (a docstring, an import): the blank lines between them are
+    kept, at most two. Otherwise, or without a header, everything is the rest.
+    """
+    lines = _lines(text)
+    if lines is None:
+        return "", 0, text
+    count = 0
+    while count < len(lines) and lines[count].startswith("#"):
+        count += 1
+    blank = count
+    while blank < len(lines) and _is_blank(lines[blank]):
+        blank += 1
+    if count == 0 or blank == len(lines):
+        return "", 0, text
+    first = lines[blank]
+    # Only a plain statement (docstring, import, assignment) starts the rest: not a
+    # definition (blank-line rules of their own), nor a form feed or anything unusual.
+    if not (first[:1].isascii() and (first[:1].isalpha() or first[:1] in "_'\"")):
+        return "", 0, text
+    if first.startswith(("def ", "class ", "async ")):
+        return "", 0, text
+    header = "".join(lines[:count])
+    if not header.endswith("\n"):
+        return "", 0, text
+    return header, min(blank - count, 2), "".join(lines[blank:])
+
+
+class _Pool:
+    """A process pool started only when there is enough work to repay starting it.
+
+    Workers are spawned (not forked): they do not inherit the parent's large heap (spec,
+    IR, rendered text), and they cost the same on every platform.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.executor: ProcessPoolExecutor | None = None
+
+    def get(self, lines: int, threshold: int) -> ProcessPoolExecutor | None:
+        """Return the pool when ``lines`` of work reach ``threshold`` (None: work here)."""
+        if self.executor is None and self.workers > 1 and lines >= threshold:
+            context = multiprocessing.get_context("spawn")
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self.executor
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+
+
+def _format_modules(
+    files: dict[str, str],
+    todo: dict[str, str],
+    out: dict[str, str],
+    cache: SegmentStore | None,
+    lazy: _Pool,
+    stats: FormatStats,
+    on_file: Callable[[int, int, str], None] | None,
+) -> None:
+    """Split the modules in ``todo``, format their segments and store the results."""
+    # Largest modules first, so the pool's workers finish together.
+    order = sorted(todo, key=lambda p: (-len(files[p]), p))
+    plans: dict[str, list[Segment]] = {}
+    lines = sum(files[p].count("\n") for p in order)
+    pool = lazy.get(lines, _POOL_SPLIT_LINES) if len(order) > 1 else None
+    if pool is None:
+        for done, path in enumerate(order, 1):
+            if on_file is not None:
+                on_file(done, len(order), f"splitting {path}")
+            plans[path] = split_module(path, files[path])
+    else:
+        futures = {p: pool.submit(split_module, p, files[p]) for p in order}
+        for done, path in enumerate(order, 1):
+            if on_file is not None:
+                on_file(done, len(order), f"splitting {path}")
+            plans[path] = futures[path].result()
+    formatted = _format_segments(
+        [s for p in order for s in plans[p]], cache, lazy, stats, on_file
+    )
+    for path in sorted(todo):
+        out[path] = join_segments(plans[path], formatted)
+        if cache is not None:
+            cache.put(todo[path], out[path])
+
+
 def format_python(path: str, text: str) -> str:
-    """Format one Python source text."""
+    """Format one Python source text whole (the reference the segmented path must match)."""
     try:
         return black.format_str(text, mode=_MODE)
     except InvalidInput as exc:
         raise FormatError(f"{path}: generated code does not parse: {exc}") from None
+
+
+def format_segmented(path: str, text: str) -> str:
+    """Format one Python source text segment by segment, in this process, without a cache."""
+    name = path if path.endswith(".py") else f"{path}.py"
+    return format_files({name: text}, jobs=1)[name]
+
+
+# -- splitting ---------------------------------------------------------------------------
+
+
+def split_module(path: str, text: str) -> list[Segment]:
+    """Cut a module into segments black formats alone exactly as within the module."""
+    # The tree is acyclic and dropped on return: the cyclic collector would only rescan
+    # the growing heap over and over (it more than doubles the parse time of a big module).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        raise FormatError(f"{path}: generated code does not parse: {exc}") from None
+    finally:
+        if collecting:
+            gc.enable()
+    lines = _lines(text)
+    if lines is None:  # a carriage return: not worth a rule of its own, keep it whole
+        return [Segment(text, False, 0)]
+    body = tree.body
+    # Cut points: (index of the statement starting the new segment, first line, gap).
+    cuts: list[tuple[int, int, int]] = []
+    run_start_line = 1
+    for i in range(1, len(body)):
+        previous, node = body[i - 1], body[i]
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            start = _attached_start(lines, node, previous, 0)
+            if start is not None and not _is_stub(lines, previous):
+                cuts.append((i, start, 2))
+                run_start_line = start
+        elif (
+            isinstance(node, _SIMPLE_STATEMENTS)
+            and isinstance(previous, _SIMPLE_STATEMENTS)
+            and node.lineno - run_start_line >= _RUN_SPLIT_LINES
+        ):
+            blank = _blank_between(lines, _end(previous), node.lineno)
+            if blank is not None:
+                cuts.append((i, node.lineno, min(blank, 2)))
+                run_start_line = node.lineno
+    segments: list[Segment] = []
+    bounds = [(0, 1, 0), *cuts, (len(body), len(lines) + 1, 0)]
+    for (first, start, gap), (_, end, _) in zip(bounds, bounds[1:]):
+        head = body[first] if first < len(body) else None
+        if isinstance(head, ast.ClassDef) and end - start >= _CLASS_SPLIT_LINES:
+            segments += _split_class(lines, head, start, end, gap)
+        else:
+            segments.append(Segment("".join(lines[start - 1 : end - 1]), False, gap))
+    return segments
+
+
+def _split_class(
+    lines: list[str], cls: ast.ClassDef, start: int, end: int, gap: int
+) -> list[Segment]:
+    """Cut a top-level class before each method but the first (see the module docstring)."""
+    cuts: list[int] = []
+    # body[0] always stays with the class line, so the first piece parses alone.
+    for previous, node in zip(cls.body, cls.body[1:]):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        line = _attached_start(lines, node, previous, node.col_offset)
+        if line is not None and not _is_stub(lines, previous):
+            cuts.append(line)
+    pieces = [start, *cuts, end]
+    out = [Segment("".join(lines[pieces[0] - 1 : pieces[1] - 1]), False, gap)]
+    for a, b in zip(pieces[1:], pieces[2:]):
+        out.append(Segment(_WRAPPER + "".join(lines[a - 1 : b - 1]), True, 1))
+    return out
+
+
+def _end(node: ast.stmt) -> int:
+    end = node.end_lineno
+    assert end is not None
+    return end
+
+
+def _first_line(node: ast.stmt) -> int:
+    if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    return node.lineno
+
+
+def _attached_start(
+    lines: list[str], node: ast.stmt, previous: ast.stmt, indent: int
+) -> int | None:
+    """Return where a definition's segment starts, or None when a cut there is unsafe.
+
+    The comment lines directly above the definition, at its indentation, move with it;
+    between the previous statement and those only blank lines may stand.
+    """
+    start = _first_line(node)
+    prefix = " " * indent
+    while start - 1 > _end(previous):
+        text = lines[start - 2]
+        if text.startswith(prefix + "#"):
+            start -= 1
+        else:
+            break
+    if _blank_between(lines, _end(previous), start) is None:
+        return None
+    return start
+
+
+def _lines(text: str) -> list[str] | None:
+    """Split on ``\n`` only (as ast counts lines: not on form feeds or U+2028)."""
+    if "\r" in text:
+        return None
+    lines = [line + "\n" for line in text.split("\n")]
+    if text.endswith("\n"):
+        lines.pop()
+    elif lines:
+        lines[-1] = lines[-1][:-1]
+    return lines
+
+
+def _is_blank(line: str) -> bool:
+    # Not str.strip(): a form feed is not blank to black (it keeps it at top level).
+    return not line.strip(" \t\n")
+
+
+def _blank_between(lines: list[str], after: int, before: int) -> int | None:
+    """Return the number of blank lines strictly between two lines, None if any is not blank."""
+    between = lines[after : before - 1]
+    if not all(_is_blank(line) for line in between):
+        return None
+    return len(between)
+
+
+def _is_stub(lines: list[str], node: ast.stmt) -> bool:
+    """Return whether a statement may end in a stub definition (``def f(): ...``).
+
+    Black keeps zero blank lines after a one-line stub when none were written, so no cut is
+    made after one: after a definition whose whole body is ``...`` or ``pass``, or after
+    any statement whose last line ends in ``...`` or ``pass`` (a stub nested in an ``if``).
+    """
+    last = lines[_end(node) - 1].rstrip()
+    if last.endswith("...") or last.endswith("pass"):
+        return True
+    if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if len(node.body) != 1:
+        return False
+    only = node.body[0]
+    return isinstance(only, ast.Pass) or (
+        isinstance(only, ast.Expr)
+        and isinstance(only.value, ast.Constant)
+        and only.value.value is Ellipsis
+    )
+
+
+# -- formatting and joining --------------------------------------------------------------
+
+
+def join_segments(segments: Sequence[Segment], formatted: dict[str, str]) -> str:
+    """Join formatted segments with the blank lines black puts between them."""
+    parts: list[str] = []
+    for segment in segments:
+        text = formatted[segment.key]
+        if segment.wrapped:
+            assert text.startswith(_WRAPPER), text[:40]
+            text = text[len(_WRAPPER) :]
+        if parts and text:
+            parts.append("\n" * segment.gap)
+        parts.append(text)
+    return "".join(parts)
+
+
+def _format_segments(
+    segments: Iterable[Segment],
+    cache: SegmentStore | None,
+    lazy: _Pool | None,
+    stats: FormatStats,
+    on_file: Callable[[int, int, str], None] | None,
+) -> dict[str, str]:
+    """Return {key: black output} for every segment, formatting only what is not cached."""
+    results: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    for segment in segments:
+        stats.segments += 1
+        key = segment.key
+        if key in results or key in missing:
+            continue
+        hit = cache.get(key) if cache is not None else None
+        if hit is not None:
+            results[key] = hit
+            stats.cached += 1
+        else:
+            missing[key] = segment.source
+    lines = sum(s.count("\n") for s in missing.values())
+    stats.formatted += len(missing)
+    stats.formatted_lines += lines
+    batches = _batches(missing)
+    pool = lazy.get(lines, _POOL_MIN_LINES) if lazy is not None else None
+    done = 0
+    if pool is None or len(batches) < 2:
+        for batch in batches:
+            results.update(zip(batch, _format_batch([missing[k] for k in batch])))
+            done += len(batch)
+            if on_file is not None:
+                on_file(done, len(missing), "segments")
+    else:
+        futures = [
+            (batch, pool.submit(_format_batch, [missing[k] for k in batch]))
+            for batch in batches
+        ]
+        for batch, future in futures:
+            results.update(zip(batch, future.result()))
+            done += len(batch)
+            if on_file is not None:
+                on_file(done, len(missing), "segments")
+    if cache is not None:
+        for key in missing:
+            cache.put(key, results[key])
+    return results
+
+
+def _batches(missing: dict[str, str]) -> list[list[str]]:
+    """Group segment keys into jobs of about ``_BATCH_LINES`` lines, largest jobs first."""
+    order = sorted(missing, key=lambda k: (-missing[k].count("\n"), k))
+    batches: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for key in order:
+        lines = missing[key].count("\n")
+        if current and size + lines > _BATCH_LINES:
+            batches.append(current)
+            current, size = [], 0
+        current.append(key)
+        size += lines
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _format_batch(sources: list[str]) -> list[str]:
+    """Format segment sources with black (runs in a worker process)."""
+    out: list[str] = []
+    for source in sources:
+        try:
+            out.append(black.format_str(source, mode=_MODE))
+        except InvalidInput as exc:
+            raise FormatError(f"generated code does not parse: {exc}") from None
+    return out
+
+
+def _cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 MANIFEST = ".contractgen-manifest.json"
 
@@ -58,10 +61,11 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
     """Compare the wanted files with the output directory without changing anything."""
     owned = read_manifest(out)
     result = Plan()
-    for rel in sorted(files):
+    names = sorted(files)
+    contents = _parallel(_read_if_file, [out / rel for rel in names])
+    for rel, current in zip(names, contents):
         target = out / rel
         wanted = files[rel].encode("utf-8")
-        current = target.read_bytes() if target.is_file() else None
         if current == wanted:
             result.unchanged.append(rel)
             continue
@@ -76,6 +80,10 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
     return result
 
 
+def _read_if_file(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
 def write(out: Path, files: dict[str, str], comment: str) -> Plan:
     """Write the files atomically, drop obsolete owned files and record the new manifest."""
     result = plan(out, files)
@@ -83,38 +91,91 @@ def write(out: Path, files: dict[str, str], comment: str) -> Plan:
         "$comment": comment,
         "files": {rel: _digest(files[rel].encode("utf-8")) for rel in sorted(files)},
     }
-    staged: list[tuple[Path, Path]] = []
+    manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    wanted = [(out / rel, files[rel].encode("utf-8")) for rel in result.changed]
+    wanted.append((out / MANIFEST, manifest_text.encode("utf-8")))
+    staged = [(_tmp_name(target), target) for target, _ in wanted]
     created: list[Path] = []
     try:
-        for rel in result.changed:
-            staged.append(_stage(out / rel, files[rel].encode("utf-8"), created))
-        manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-        staged.append(_stage(out / MANIFEST, manifest_text.encode("utf-8"), created))
+        for target, _ in wanted:
+            _make_parents(target, created)
+        # Thousands of files on a large API: the system calls overlap in threads.
+        _parallel(lambda item: _write_bytes(_tmp_name(item[0]), item[1]), wanted)
+        _flush(tmp for tmp, _ in staged)
     except OSError as exc:
         for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+            _unlink_quietly(tmp)
         for directory in reversed(created):
             _rmdir_quietly(directory)
         raise WriteError(f"cannot write {exc.filename}: {exc.strerror}") from None
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    _parallel(lambda pair: os.replace(pair[0], pair[1]), staged)
     for rel in result.removed:
         (out / rel).unlink(missing_ok=True)
         _prune_empty(out, (out / rel).parent)
     return result
 
 
-def _stage(target: Path, data: bytes, created: list[Path]) -> tuple[Path, Path]:
+def _tmp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.contractgen-tmp")
+
+
+def _make_parents(target: Path, created: list[Path]) -> None:
     missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     for directory in reversed(missing):
         directory.mkdir()
         created.append(directory)
-    tmp = target.with_name(f".{target.name}.contractgen-tmp")
-    with open(tmp, "wb") as handle:
+
+
+def _write_bytes(path: Path, data: bytes, sync: bool = False) -> None:
+    with open(path, "wb") as handle:
         handle.write(data)
         handle.flush()
-        os.fsync(handle.fileno())
+        if sync:
+            os.fsync(handle.fileno())
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _parallel(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """Apply a function to every item, I/O overlapping in threads; results in item order.
+
+    Every call has finished when this returns or raises (the first error is re-raised).
+    """
+    if len(items) < 64:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(function, item) for item in items]
+    return [future.result() for future in futures]
+
+
+def _stage(target: Path, data: bytes, created: list[Path]) -> tuple[Path, Path]:
+    _make_parents(target, created)
+    tmp = _tmp_name(target)
+    _write_bytes(tmp, data, sync=True)
     return tmp, target
+
+
+def _flush(paths: Iterable[Path]) -> None:
+    """Make staged files durable before any is renamed into place.
+
+    One fsync per file costs a journal commit each (seconds for the thousands of files of a
+    large API); where the platform has it, one ``sync`` flushes them all at once.
+    """
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:  # pragma: no cover - platforms without sync()
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # e.g. a parent that is a file: nothing was staged there
+        pass
 
 
 def _rmdir_quietly(directory: Path) -> None:
@@ -141,3 +202,59 @@ def write_file(target: Path, text: str) -> None:
         os.replace(tmp, final)
     except OSError as exc:
         raise WriteError(f"cannot write {exc.filename}: {exc.strerror}") from None
+
+
+class SegmentCache:
+    """Content-addressed store of formatted segments (the format stage's cache), on disk.
+
+    One file per entry, ``<root>/<key[:2]>/<key>``: the sha256 of the text on the first
+    line, then the text. The key is the hash of everything that determines the text, so an
+    entry can never be stale; an entry whose hash does not match (torn, edited, truncated)
+    is treated as missing and rewritten. Entries are written through a temporary file and a
+    rename, so concurrent runs never see a half-written one. Failures to write are ignored:
+    the cache only ever saves time.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.hits = 0
+        self.misses = 0
+        self.rejected = 0
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def get(self, key: str) -> str | None:
+        """Return the text stored under a key, or None when missing or corrupt."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        digest, sep, body = data.partition(b"\n")
+        if not sep or digest.decode("ascii", "replace") != _digest(body):
+            self.rejected += 1
+            return None
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            self.rejected += 1
+            return None
+        self.hits += 1
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        """Store a text under a key (atomically; errors leave the cache as it was)."""
+        body = text.encode("utf-8")
+        target = self._path(key)
+        tmp = target.with_name(f".{key}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as handle:
+                handle.write(_digest(body).encode("ascii") + b"\n" + body)
+            os.replace(tmp, target)
+        except OSError:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass

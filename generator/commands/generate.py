@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,11 +12,17 @@ from generator import naming
 from generator.analyze import analyze
 from generator.config import load_config
 from generator.errors import Location, SpecError
-from generator.format import format_files
+from generator.format import FormatStats, format_files
 from generator.load import load_file
 from generator.progress import Progress
 from generator.render import RUNTIME_MODULES, header_lines, render
-from generator.write import WriteError, plan, write
+from generator.write import SegmentCache, WriteError, plan, write
+
+# The format stage's cache: ``--cache-dir``, else $CONTRACTGEN_CACHE, else this directory
+# beside pyproject.toml. Entries are keyed by their input, so a cache never serves stale
+# output and any directory may be shared or deleted at will.
+CACHE_ENV = "CONTRACTGEN_CACHE"
+DEFAULT_CACHE = ".contractgen-cache"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +45,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 naming stale files"
     )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        help=f"formatting cache (default: ${CACHE_ENV}, else {DEFAULT_CACHE}/ beside "
+        "pyproject.toml)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="format everything, keep no cache"
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        help="processes formatting in parallel (default: the CPUs available)",
+    )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="also print how long each stage took (on stderr)",
+    )
+
+
+def cache_dir(args: argparse.Namespace, root: Path) -> Path | None:
+    """Return the formatting cache's directory, or None when caching is off."""
+    if args.no_cache:
+        return None
+    chosen: Path | None = args.cache_dir
+    if chosen is None and os.environ.get(CACHE_ENV):
+        chosen = Path(os.environ[CACHE_ENV])
+    return (chosen or root / DEFAULT_CACHE) / "format"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,11 +93,24 @@ def run(args: argparse.Namespace) -> int:
         raise SpecError(
             Location(str(spec), 1, 1), f"package name {package!r} is not an identifier"
         )
+    if args.jobs is not None and args.jobs < 1:
+        raise SpecError(Location("--jobs", 1, 1), "--jobs must be at least 1")
     progress = Progress()
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        timings[stage] = now - mark
+        mark = now
+
     progress.stage(f"loading {spec}")
     doc = load_file(spec)
+    lap("load")
     progress.stage("analysing")
     api = analyze(doc, config)
+    lap("analyze")
     if api.unsupported:
         for location, message in api.unsupported:
             print(f"{location}: unsupported: {message}", file=sys.stderr)
@@ -69,13 +119,20 @@ def run(args: argparse.Namespace) -> int:
         f"rendering {len(api.models)} models, {len(api.operations)} operations"
     )
     rendered = render(api, package, args.templates or config.templates, config.client)
+    lap("render")
+    store = cache_dir(args, config.root)
+    stats = FormatStats()
     files = format_files(
         rendered,
         frozenset(f"{package}/{module}" for module in RUNTIME_MODULES),
-        on_file=lambda done, total, path: progress.stage(
-            f"formatting {done}/{total}: {path}"
+        on_file=lambda done, total, what: progress.stage(
+            f"formatting {done}/{total}: {what}"
         ),
+        cache=SegmentCache(store) if store is not None else None,
+        jobs=args.jobs,
+        stats=stats,
     )
+    lap("format")
     progress.stage(f"writing {len(files)} files")
     progress.done()
     try:
@@ -93,9 +150,18 @@ def run(args: argparse.Namespace) -> int:
     except WriteError as exc:
         print(f"contractgen: {exc}", file=sys.stderr)
         return 2
+    lap("write")
     elapsed = time.perf_counter() - started
     print(
         f"contractgen: {len(result.changed)} written, {len(result.unchanged)} unchanged, "
         f"{len(result.removed)} removed in {output} ({elapsed:.2f} s)"
     )
+    if args.timings:
+        stages = ", ".join(f"{name} {secs:.2f} s" for name, secs in timings.items())
+        print(
+            f"contractgen: timings: {stages}; {stats.modules_cached} of "
+            f"{stats.modules} modules cached, black formatted {stats.formatted} "
+            f"segments ({stats.formatted_lines} lines), {stats.cached} segments cached",
+            file=sys.stderr,
+        )
     return 0

@@ -1,0 +1,181 @@
+"""Unit layer: segmented formatting is byte-identical to black on the whole module, and the
+segment cache only ever saves time (never serves stale or corrupt output)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.analyze import analyze
+from generator.config import load_config
+from generator.format import (
+    FormatStats,
+    format_files,
+    format_python,
+    format_segmented,
+    split_module,
+)
+from generator.load import load_file
+from generator.render import RUNTIME_MODULES, render
+from generator.write import SegmentCache
+from tests.paths import ROOT
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    """The golden package's modules as rendered (unformatted), runtime copies included."""
+    config = load_config(ROOT)
+    assert config.spec is not None
+    api = analyze(load_file(config.spec), config)
+    files = render(api, "telnyx_rooms", config.templates, config.client)
+    return {p: t for p, t in files.items() if p.endswith(".py")}
+
+
+def test_golden_modules_format_identically_whole_and_in_segments(
+    rendered: dict[str, str],
+) -> None:
+    templated = [p for p in rendered if p.rsplit("/", 1)[-1] not in RUNTIME_MODULES]
+    assert len(templated) >= 5
+    for path, text in rendered.items():
+        whole = format_python(path, text)
+        assert format_segmented(path, text) == whole, path
+        # The cuts are really made (else the equality would prove nothing).
+        if path.endswith(("models.py", "validators.py", "rooms.py")):
+            assert len(split_module(path, text)) > 10, path
+
+
+TRICKY = '''\
+# header comment
+"""Module docstring."""
+import os
+x = 1
+# comment directly above a class moves with it
+@decorator
+class A(Base):
+    """Doc."""
+    attr: int = 1
+    def a(self): return 1
+    # comment above a method
+    @property
+    def b(self):
+        return 2
+
+
+    def c(self): ...
+    def d(self): ...
+    async def e(self):
+        pass
+def stub(): ...
+def after_stub():
+    pass
+if TYPE_CHECKING:
+    def nested(): ...
+def f(x,):
+    return """
+def not_a_def():
+"""
+class Empty: pass
+Y = 2
+
+
+
+Z = 3
+class Last:
+    def only(self): return  # trailing
+'''
+
+
+def test_tricky_module_formats_identically() -> None:
+    # Shrink the thresholds so that every rule is exercised on a small text.
+    import generator.format as fmt
+
+    saved = fmt._CLASS_SPLIT_LINES, fmt._RUN_SPLIT_LINES
+    fmt._CLASS_SPLIT_LINES, fmt._RUN_SPLIT_LINES = 1, 1
+    try:
+        assert format_segmented("t.py", TRICKY) == format_python("t.py", TRICKY)
+        assert len(split_module("t.py", TRICKY)) >= 8
+    finally:
+        fmt._CLASS_SPLIT_LINES, fmt._RUN_SPLIT_LINES = saved
+
+
+def test_cache_serves_what_black_made_and_rewrites_corrupt_entries(
+    rendered: dict[str, str], tmp_path: Path
+) -> None:
+    files = {p: rendered[p] for p in sorted(rendered) if "resources" in p}
+    assert files
+    expected = {p: format_python(p, t) for p, t in files.items()}
+    cache = SegmentCache(tmp_path / "format")
+    cold = FormatStats()
+    assert format_files(files, cache=cache, jobs=1, stats=cold) == expected
+    assert cold.formatted > 0 and cold.modules_cached == 0
+
+    warm = FormatStats()
+    assert format_files(files, cache=cache, jobs=1, stats=warm) == expected
+    assert warm.modules_cached == warm.modules and warm.formatted == 0
+
+    # One changed method: only its segment goes to black again.
+    path = next(p for p in files if p.endswith("/rooms.py"))
+    changed = {path: files[path].replace("Operations on", "Calls on", 1)}
+    one = FormatStats()
+    assert format_files(changed, cache=cache, jobs=1, stats=one) == {
+        path: format_python(path, changed[path])
+    }
+    assert changed[path] != files[path]
+    assert one.formatted == 1 and one.cached == one.segments - 1
+
+    # Corrupt every entry: each is detected, ignored and rewritten.
+    entries = [p for p in (tmp_path / "format").rglob("*") if p.is_file()]
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-3] + b"xx\n")
+    cache = SegmentCache(tmp_path / "format")
+    again = FormatStats()
+    assert format_files(files, cache=cache, jobs=1, stats=again) == expected
+    assert cache.rejected > 0 and again.formatted > 0
+    cache = SegmentCache(tmp_path / "format")
+    assert format_files(files, cache=cache, jobs=1) == expected
+    assert cache.rejected == 0
+
+
+def test_process_pool_gives_the_same_bytes(rendered: dict[str, str]) -> None:
+    import generator.format as fmt
+
+    saved = fmt._POOL_MIN_LINES, fmt._BATCH_LINES
+    fmt._POOL_MIN_LINES, fmt._BATCH_LINES = 0, 50
+    try:
+        pooled = format_files(rendered, jobs=2)
+    finally:
+        fmt._POOL_MIN_LINES, fmt._BATCH_LINES = saved
+    assert pooled == {p: format_python(p, t) for p, t in rendered.items()}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# h\n\x0c\nimport os\ndef f():\n    return 1\n\x0c\ndef g(): return 2\nx = 1\n\x0c\ny = 2\n",
+        "# h\nx = '\u2028'\ndef f():\n    return '''a\u2028b\x0cc\x85d'''\n"
+        "class A:\n    def a(self): pass\n    def b(self): return 1\n"
+        "    def c(self): return 2\n",
+        "# h\r\nimport os\r\ndef f():\r\n    pass\r\n",
+        "def f(): pass\nx=1",
+        "# only a comment",
+        "",
+    ],
+    ids=[
+        "form-feeds",
+        "line-separators",
+        "crlf",
+        "no-final-newline",
+        "comment",
+        "empty",
+    ],
+)
+def test_odd_texts_format_identically(text: str) -> None:
+    import generator.format as fmt
+
+    saved = fmt._CLASS_SPLIT_LINES, fmt._RUN_SPLIT_LINES
+    fmt._CLASS_SPLIT_LINES, fmt._RUN_SPLIT_LINES = 1, 1
+    try:
+        assert format_segmented("t.py", text) == format_python("t.py", text)
+    finally:
+        fmt._CLASS_SPLIT_LINES, fmt._RUN_SPLIT_LINES = saved

@@ -7,6 +7,7 @@ Like `generator.views`, these dataclasses are the contract for overriding ``clie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator import naming
@@ -15,6 +16,8 @@ from generator.ir import Api, Body, Model, Operation, Parameter, TypeRef
 from generator.pytypes import TypeNamer, py_literal
 from generator.validators_module import directional_names
 from generator.views import doc_literal
+
+_BUILTIN_GENERIC = re.compile(r"(?<![\w.])(list|dict)\[")
 
 # Types whose values a caller passes as-is; query/path serialization is the runtime's job.
 _DATE_KINDS = ("datetime", "date")
@@ -37,7 +40,8 @@ class BodyView:
     """The request body argument: a dataclass or a mapping, validated before any I/O.
 
     ``model`` is the dataclass name ("" for a body without a model); ``validator`` the
-    compiled validator function name ("" when there is none).
+    compiled validator function name ("" when there is none); ``value`` the expression
+    sent as the JSON body (an optional body left out sends none).
     """
 
     name: str
@@ -46,6 +50,7 @@ class BodyView:
     model: str
     validator: str
     media_type: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ class MethodView:
     ``returns`` is the annotation of the decoded response; ``page`` is set for operations
     whose responses carry ``data`` and ``meta`` page fields (the method then returns a page
     that iterates over every item of every page).
+    ``spec_annotation`` types the request spec where the decoders alone cannot
+    ("" for pages).
     """
 
     name: str
@@ -89,6 +96,7 @@ class MethodView:
     returns: str
     responses: tuple[ResponseView, ...]
     page: PageView | None
+    spec_annotation: str
     deprecated: bool
 
 
@@ -160,7 +168,9 @@ class _MethodBuilder:
 
     def annotation(self, t: TypeRef) -> str:
         text = self.types.annotation(_qualified(t, self.models))
-        return text
+        # Resource classes have methods named ``list``: inside them the builtin needs its
+        # module name (model names are all ``_m.``-qualified, so only builtins match).
+        return _BUILTIN_GENERIC.sub(r"builtins.\1[", text)
 
     def param(self, p: Parameter) -> ParamView:
         annotation = self.annotation(p.type)
@@ -188,6 +198,12 @@ class _MethodBuilder:
             model = f"_m.{target.name}"
             validator = self.validator(target, "request")
         annotation = f"{model} | Mapping[str, Any]" if model else "Any"
+        value = name
+        if not body.required:
+            if model:
+                annotation += " | None"
+            # Left out means no body at all, not a JSON null.
+            value = f"_r.NOT_GIVEN if {name} is None else {name}"
         return BodyView(
             name=name,
             annotation=annotation,
@@ -195,6 +211,7 @@ class _MethodBuilder:
             model=model,
             validator=validator,
             media_type=py_literal(body.media_type),
+            value=value,
         )
 
     def responses(
@@ -261,6 +278,7 @@ class _MethodBuilder:
             )
             + ")"
         )
+        page = self.page(primary, op)
         return MethodView(
             name=op.py_name,
             doc=doc_literal(_method_doc(op)),
@@ -276,7 +294,8 @@ class _MethodBuilder:
             body=self.body(op.request_body, taken),
             returns=returns,
             responses=responses,
-            page=self.page(primary, op),
+            page=page,
+            spec_annotation="" if page else f"_r.RequestSpec[{returns}]",
             deprecated=op.deprecated,
         )
 

@@ -303,7 +303,8 @@ def package_view(
             ("._runtime", tuple(sorted(n for n in RUNTIME_EXPORTS if n not in taken)))
         )
     groups.append((".models", models))
-    groups.append((".validators", ("ValidationError",)))
+    if "ValidationError" not in models:  # a model of that name wins, as above
+        groups.append((".validators", ("ValidationError",)))
     names = sorted({n for _, group in groups for n in group} | {"validators", "models"})
     return PackageView(
         header=header,

@@ -280,14 +280,6 @@ def test_mypy_strict_on_the_rooms_slice(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known generator bugs (mypy --strict, 135 errors on 2026-11-25): optional "
-    "request bodies annotated without `| None` but defaulting to None (103); RequestSpec "
-    "type inferred as Any/object for str or union responses (30); a method named `list` "
-    "shadowing the builtin in its class's annotations (2); ValidationError imported from "
-    "both models and _validation in __init__ (1)",
-)
 def test_mypy_strict_on_the_whole_generated_package(full: Generated) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]

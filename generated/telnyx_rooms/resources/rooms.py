@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cached_property
@@ -53,7 +54,7 @@ class RoomsSessionsActionsResource(_r.SyncAPIResource):
     ) -> _m.EndSessionResponse:
         "End a room session.\n\nNote: this will also kick all participants currently present in the room\n\nArgs:\n    room_session_id: The unique identifier of a room session."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.EndSessionResponse] = _r.RequestSpec(
             method="POST",
             path="/room_sessions/{room_session_id}/actions/end",
             path_params={
@@ -92,7 +93,7 @@ class RoomsSessionsActionsResource(_r.SyncAPIResource):
     ) -> _m.KickParticipantInSessionResponse:
         "Kick participants from a room session.\n\nArgs:\n    room_session_id: The unique identifier of a room session."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.KickParticipantInSessionResponse] = _r.RequestSpec(
             method="POST",
             path="/room_sessions/{room_session_id}/actions/kick",
             path_params={
@@ -133,7 +134,7 @@ class RoomsSessionsActionsResource(_r.SyncAPIResource):
     ) -> _m.MuteParticipantInSessionResponse:
         "Mute participants in room session.\n\nArgs:\n    room_session_id: The unique identifier of a room session."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.MuteParticipantInSessionResponse] = _r.RequestSpec(
             method="POST",
             path="/room_sessions/{room_session_id}/actions/mute",
             path_params={
@@ -174,7 +175,7 @@ class RoomsSessionsActionsResource(_r.SyncAPIResource):
     ) -> _m.UnmuteParticipantInSessionResponse:
         "Unmute participants in room session.\n\nArgs:\n    room_session_id: The unique identifier of a room session."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.UnmuteParticipantInSessionResponse] = _r.RequestSpec(
             method="POST",
             path="/room_sessions/{room_session_id}/actions/unmute",
             path_params={
@@ -234,7 +235,7 @@ class AsyncRoomsSessionsActionsResource(_r.AsyncAPIResource):
     ) -> _m.EndSessionResponse:
         "End a room session.\n\nNote: this will also kick all participants currently present in the room\n\nArgs:\n    room_session_id: The unique identifier of a room session."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.EndSessionResponse] = _r.RequestSpec(
             method="POST",
             path="/room_sessions/{room_session_id}/actions/end",
             path_params={
@@ -273,7 +274,7 @@ class AsyncRoomsSessionsActionsResource(_r.AsyncAPIResource):
     ) -> _m.KickParticipantInSessionResponse:
         "Kick participants from a room session.\n\nArgs:\n    room_session_id: The unique identifier of a room session."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.KickParticipantInSessionResponse] = _r.RequestSpec(
             method="POST",
             path="/room_sessions/{room_session_id}/actions/kick",
             path_params={
@@ -314,7 +315,7 @@ class AsyncRoomsSessionsActionsResource(_r.AsyncAPIResource):
     ) -> _m.MuteParticipantInSessionResponse:
         "Mute participants in room session.\n\nArgs:\n    room_session_id: The unique identifier of a room session."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.MuteParticipantInSessionResponse] = _r.RequestSpec(
             method="POST",
             path="/room_sessions/{room_session_id}/actions/mute",
             path_params={
@@ -355,7 +356,7 @@ class AsyncRoomsSessionsActionsResource(_r.AsyncAPIResource):
     ) -> _m.UnmuteParticipantInSessionResponse:
         "Unmute participants in room session.\n\nArgs:\n    room_session_id: The unique identifier of a room session."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.UnmuteParticipantInSessionResponse] = _r.RequestSpec(
             method="POST",
             path="/room_sessions/{room_session_id}/actions/unmute",
             path_params={
@@ -467,7 +468,7 @@ class RoomsSessionsResource(_r.SyncAPIResource):
     ) -> _m.ViewRoomSessionResponse:
         "View a room session.\n\nArgs:\n    room_session_id: The unique identifier of a room session.\n    include_participants: To decide if room participants should be included in the response."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.ViewRoomSessionResponse] = _r.RequestSpec(
             method="GET",
             path="/room_sessions/{room_session_id}",
             path_params={
@@ -633,7 +634,7 @@ class AsyncRoomsSessionsResource(_r.AsyncAPIResource):
     ) -> _m.ViewRoomSessionResponse:
         "View a room session.\n\nArgs:\n    room_session_id: The unique identifier of a room session.\n    include_participants: To decide if room participants should be included in the response."
 
-        spec = _r.RequestSpec(
+        spec: _r.RequestSpec[_m.ViewRoomSessionResponse] = _r.RequestSpec(
             method="GET",
             path="/room_sessions/{room_session_id}",
             path_params={

@@ -6,7 +6,6 @@ must also decode into its dataclass and encode back to exactly the same JSON.
 
 from __future__ import annotations
 
-import sys
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any, Literal
 
 from generator.errors import Location
 from generator.examples import Example, collect
+from generator.inmemory import import_source
 from generator.ir import Api
 from generator.render import environment, models_source
 from generator.runtime import _serde
@@ -52,17 +52,9 @@ class Report:
 
 def _models_module(api: Api) -> types.ModuleType:
     """Import the rendered models in memory beside the real ``_serde`` runtime."""
-    package = f"_contractgen_lint_{id(api)}"
-    parent = types.ModuleType(package)
-    parent.__path__ = []
-    sys.modules[package] = parent
-    sys.modules[f"{package}._serde"] = _serde
-    module = types.ModuleType(f"{package}.models")
-    module.__package__ = package
-    sys.modules[module.__name__] = module
-    source = models_source(api, environment())
-    exec(compile(source, f"<{module.__name__}>", "exec"), module.__dict__)
-    return module
+    return import_source(
+        "models", models_source(api, environment()), {"_serde": _serde}
+    )
 
 
 # Keywords about which properties an object has, rather than about a value itself.

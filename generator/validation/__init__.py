@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-import sys
 import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from generator.inmemory import import_source
 from generator.runtime import _validation as runtime
 from generator.validation.compiler import compile_module
 from generator.validation.errors import Entry, SchemaCompileError
@@ -19,8 +18,6 @@ __all__ = [
     "load_source",
     "load_validators",
 ]
-
-_serial = itertools.count(1)
 
 
 def load_validators(
@@ -45,15 +42,5 @@ def load_validators(
 
 def load_source(body: str) -> types.ModuleType:
     """Import a compiled validators module body in memory, beside the real runtime."""
-    package = f"_contractgen_validators_{next(_serial)}"
-    parent = types.ModuleType(package)
-    parent.__path__ = []
-    sys.modules[package] = parent
     # The runtime module itself stands in for the package's copy: same classes everywhere.
-    sys.modules[f"{package}._validation"] = runtime
-    module = types.ModuleType(f"{package}.validators")
-    module.__package__ = package
-    module.__dict__["__source__"] = body
-    sys.modules[module.__name__] = module
-    exec(compile(body, f"<{module.__name__}>", "exec"), module.__dict__)
-    return module
+    return import_source("validators", body, {"_validation": runtime})

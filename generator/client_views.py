@@ -19,9 +19,6 @@ from generator.views import doc_literal
 
 _BUILTIN_GENERIC = re.compile(r"(?<![\w.])(list|dict)\[")
 
-# Types whose values a caller passes as-is; query/path serialization is the runtime's job.
-_DATE_KINDS = ("datetime", "date")
-
 
 @dataclass(frozen=True)
 class ParamView:

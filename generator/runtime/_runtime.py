@@ -171,6 +171,7 @@ T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741 - the item type of a page
 R = TypeVar("R")
 P = ParamSpec("P")
+PG = TypeVar("PG", bound="_BasePage[Any]")
 
 Timeout = httpx.Timeout
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=5.0)
@@ -957,6 +958,24 @@ class RawResponseProxy:
 # ---------------------------------------------------------------------------- the client
 
 
+def _unread(
+    exc: httpx.RequestError,
+    request: httpx.Request,
+    response: httpx.Response,
+    started: float,
+) -> _Attempt:
+    """The attempt whose response headers came but whose body could not be read."""
+    error, retryable = _body_failure(exc, response)
+    return _Attempt(
+        request,
+        response,
+        error=error,
+        cause=exc,
+        retryable=retryable,
+        elapsed=timedelta(seconds=time.monotonic() - started),
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class _Prepared:
     method: str
@@ -1419,6 +1438,51 @@ class _BaseClient:
                 reason="malformed",
             ) from exc
 
+    def _outgoing(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        prepared: _Prepared,
+        retries_taken: int,
+    ) -> httpx.Request:
+        """Build (and log) the request of one attempt."""
+        request = http.build_request(
+            prepared.method,
+            prepared.url,
+            # None, not (): an empty params argument makes httpx re-parse the URL
+            params=tuple(prepared.params) or None,
+            headers=self._headers_for(prepared, retries_taken),
+            content=prepared.content,
+            timeout=prepared.timeout,
+        )
+        self._log_request(request, retries_taken, prepared.max_retries)
+        return request
+
+    def _page_result(
+        self,
+        done: tuple[_Attempt, int],
+        spec: RequestSpec[Any],
+        options: RequestOptions,
+        item: Callable[[Any], Any],
+        make: Callable[..., PG],
+        raw: bool,
+    ) -> PG:
+        """Turn a finished list call into its page (or the RawResponse of it)."""
+
+        def build(response: httpx.Response, body: bytes) -> PG:
+            data, meta, parsed = self._page_parts(spec, response, body, item)
+            return make(
+                data=data,
+                meta=meta,
+                body=parsed,
+                http_response=response,
+                spec=spec,
+                options=options,
+                item=item,
+            )
+
+        result = self._raw_response(done, build)
+        return cast(PG, result) if raw else result.parse()
+
     def _page_parts(
         self,
         spec: RequestSpec[Any],
@@ -1505,16 +1569,7 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
     def _attempt(self, prepared: _Prepared, retries_taken: int) -> _Attempt:
-        request = self._http.build_request(
-            prepared.method,
-            prepared.url,
-            # None, not (): an empty params argument makes httpx re-parse the URL
-            params=tuple(prepared.params) or None,
-            headers=self._headers_for(prepared, retries_taken),
-            content=prepared.content,
-            timeout=prepared.timeout,
-        )
-        self._log_request(request, retries_taken, prepared.max_retries)
+        request = self._outgoing(self._http, prepared, retries_taken)
         started = time.monotonic()
         try:
             response = self._http.send(request, stream=True)
@@ -1524,15 +1579,7 @@ class SyncAPIClient(_BaseClient):
         try:
             body = response.read()
         except httpx.RequestError as exc:
-            error, retryable = _body_failure(exc, response)
-            return _Attempt(
-                request,
-                response,
-                error=error,
-                cause=exc,
-                retryable=retryable,
-                elapsed=timedelta(seconds=time.monotonic() - started),
-            )
+            return _unread(exc, request, response, started)
         finally:
             response.close()
         elapsed = timedelta(seconds=time.monotonic() - started)
@@ -1592,21 +1639,14 @@ class SyncAPIClient(_BaseClient):
     ) -> SyncPage[I]:
         done = self._send(self._prepare(spec, options))
 
-        def build(response: httpx.Response, body: bytes) -> SyncPage[I]:
-            data, meta, parsed = self._page_parts(spec, response, body, item)
-            return SyncPage(
-                client=self,
-                data=data,
-                meta=meta,
-                body=parsed,
-                http_response=response,
-                spec=spec,
-                options=options,
-                item=item,
-            )
-
-        result = self._raw_response(done, build)
-        return cast(SyncPage[I], result) if raw else result.parse()
+        return self._page_result(
+            done,
+            spec,
+            options,
+            item,
+            lambda **parts: SyncPage(client=self, **parts),
+            raw,
+        )
 
 
 class AsyncAPIClient(_BaseClient):
@@ -1665,16 +1705,7 @@ class AsyncAPIClient(_BaseClient):
         await self.aclose()
 
     async def _attempt(self, prepared: _Prepared, retries_taken: int) -> _Attempt:
-        request = self._http.build_request(
-            prepared.method,
-            prepared.url,
-            # None, not (): an empty params argument makes httpx re-parse the URL
-            params=tuple(prepared.params) or None,
-            headers=self._headers_for(prepared, retries_taken),
-            content=prepared.content,
-            timeout=prepared.timeout,
-        )
-        self._log_request(request, retries_taken, prepared.max_retries)
+        request = self._outgoing(self._http, prepared, retries_taken)
         started = time.monotonic()
         try:
             response = await self._http.send(request, stream=True)
@@ -1684,15 +1715,7 @@ class AsyncAPIClient(_BaseClient):
         try:
             body = await response.aread()
         except httpx.RequestError as exc:
-            error, retryable = _body_failure(exc, response)
-            return _Attempt(
-                request,
-                response,
-                error=error,
-                cause=exc,
-                retryable=retryable,
-                elapsed=timedelta(seconds=time.monotonic() - started),
-            )
+            return _unread(exc, request, response, started)
         finally:
             await response.aclose()
         elapsed = timedelta(seconds=time.monotonic() - started)
@@ -1760,21 +1783,14 @@ class AsyncAPIClient(_BaseClient):
     ) -> AsyncPage[I]:
         done = await self._send(self._prepare(spec, options))
 
-        def build(response: httpx.Response, body: bytes) -> AsyncPage[I]:
-            data, meta, parsed = self._page_parts(spec, response, body, item)
-            return AsyncPage(
-                client=self,
-                data=data,
-                meta=meta,
-                body=parsed,
-                http_response=response,
-                spec=spec,
-                options=options,
-                item=item,
-            )
-
-        result = self._raw_response(done, build)
-        return cast(AsyncPage[I], result) if raw else result.parse()
+        return self._page_result(
+            done,
+            spec,
+            options,
+            item,
+            lambda **parts: AsyncPage(client=self, **parts),
+            raw,
+        )
 
 
 class SyncAPIResource:

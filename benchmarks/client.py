@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 """Client benchmark: sequential ``rooms.sessions.retrieve(id)`` calls per second.
 
-Run it (from the repository root; one command once the environment exists):
+Run it from the repository root (the first run creates benchmarks/.venv and installs
+benchmarks/requirements-client.txt, then re-runs itself there):
 
-    python3 -m venv benchmarks/.venv
-    benchmarks/.venv/bin/pip install -q -r benchmarks/requirements-client.txt
-    benchmarks/.venv/bin/python benchmarks/client.py    # ~5 min on a busy 2-core VM
+    python3 benchmarks/client.py    # ~5 min on a busy 2-core VM
 
 Options: ``--rounds N`` (default 7), ``--calls N`` per round (default 1000, the
 100-participant payload uses a fifth), ``--skip-sdk`` (no official SDK: its target is then
@@ -63,6 +62,8 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+
+from _env import reexec_inside  # benchmarks/_env.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "KEYbenchmark0000000000000000000000"
@@ -409,10 +410,8 @@ def run(args: argparse.Namespace) -> int:
             import telnyx
         except ImportError:
             print(
-                "the official SDK is not installed here: run\n"
-                "  python3 -m venv benchmarks/.venv && "
-                "benchmarks/.venv/bin/pip install -q -r benchmarks/requirements-client.txt\n"
-                "and use benchmarks/.venv/bin/python (or pass --skip-sdk)",
+                "the official SDK is not installed in benchmarks/.venv: "
+                "delete it and run python3 benchmarks/client.py again (or --skip-sdk)",
                 file=sys.stderr,
             )
             return 2
@@ -595,6 +594,8 @@ def main() -> int:
         return 0
     if args.rounds < 1 or args.calls < 1:
         parser.error("--rounds and --calls must be >= 1")
+    if not args.skip_sdk:
+        reexec_inside(ROOT / "benchmarks" / "requirements-client.txt", __file__)
     return run(args)
 
 

@@ -40,7 +40,6 @@ package already generated in DIR).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -52,16 +51,18 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from _env import VENV, install, venv_bin  # benchmarks/_env.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-VENV = HERE / ".venv"
 REQUIREMENTS = HERE / "requirements-generate.txt"
 SHARED = Path(os.environ.get("CONTRACTGEN_SHARED", ROOT.parent / "shared")).resolve()
 SPEC = SHARED / "specs" / "telnyx-openapi-2026-07-16.yml"
 PACKAGE = "telnyx_full"
+
 
 COLD_RATIO_TARGET = 4.0  # openapi-python-client cold time / ours
 WARM_FORMAT_TARGET = 2.0  # seconds of formatting work after a one-operation change
@@ -71,25 +72,9 @@ IMPORT_TARGET = 0.150  # seconds: import + Client()
 # --------------------------------------------------------------------------- environment
 
 
-def venv_bin(name: str) -> Path:
-    return VENV / ("Scripts" if os.name == "nt" else "bin") / name
-
-
 def ensure_venv() -> None:
     """Create benchmarks/.venv if needed and install the peers when the file changed."""
-    python = venv_bin("python")
-    stamp = VENV / ".requirements-generate.sha256"
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not python.exists():
-        print(f"creating {VENV.relative_to(ROOT)} ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if not stamp.exists() or stamp.read_text().strip() != wanted:
-        print(f"installing {REQUIREMENTS.relative_to(ROOT)} ...", flush=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)],
-            check=True,
-        )
-        stamp.write_text(wanted + "\n")
+    install(REQUIREMENTS)
 
 
 # --------------------------------------------------------------------------- measuring

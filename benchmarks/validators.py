@@ -29,13 +29,11 @@ microseconds per call and each contender's time divided by ours, checks the targ
 import argparse
 import copy
 import gc
-import hashlib
 import json
 import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -43,12 +41,12 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Optional, TypeVar
+from _env import reexec_inside  # benchmarks/_env.py, beside this script
 
 K = TypeVar("K")
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-VENV = HERE / ".venv"
 REQUIREMENTS = HERE / "requirements-validators.txt"
 GENERATED = ROOT / "generated"
 SCHEMA = GENERATED / "telnyx_rooms" / "schemas" / "RoomSession.json"
@@ -57,32 +55,13 @@ SCHEMA = GENERATED / "telnyx_rooms" / "schemas" / "RoomSession.json"
 # --------------------------------------------------------------------------- environment
 
 
-def _venv_python() -> Path:
-    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
 def ensure_venv() -> None:
     """Re-execute inside benchmarks/.venv, creating it and installing the peers if needed."""
-    if Path(sys.prefix).resolve() == VENV.resolve():
-        return
     if sys.version_info < (3, 11):
         sys.exit(
             "benchmarks/validators.py needs Python >= 3.11 (as the generated code does)"
         )
-    python = _venv_python()
-    stamp = VENV / ".requirements-validators.sha256"
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not python.exists():
-        print(f"creating {VENV.relative_to(ROOT)} ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if not stamp.exists() or stamp.read_text().strip() != wanted:
-        print(f"installing {REQUIREMENTS.relative_to(ROOT)} ...", flush=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)],
-            check=True,
-        )
-        stamp.write_text(wanted + "\n")
-    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
+    reexec_inside(REQUIREMENTS, __file__)
 
 
 # --------------------------------------------------------------------------- payloads

@@ -75,7 +75,7 @@ class MethodView:
     whose responses carry ``data`` and ``meta`` page fields (the method then returns a page
     that iterates over every item of every page).
     ``spec_annotation`` types the request spec where the decoders alone cannot
-    ("" for pages).
+    ("" for pages). ``validated`` are the responses with a validator.
     """
 
     name: str
@@ -95,6 +95,11 @@ class MethodView:
     page: PageView | None
     spec_annotation: str
     deprecated: bool
+
+    @property
+    def validated(self) -> tuple[ResponseView, ...]:
+        """Return the responses that have a validator."""
+        return tuple(r for r in self.responses if r.validator)
 
 
 @dataclass(frozen=True)
@@ -267,13 +272,8 @@ class _MethodBuilder:
         headers = tuple(self.param(p) for p in op.parameters if p.location == "header")
         taken = {p.name for p in (*positional, *query, *headers)}
         responses, returns, primary = self.responses(op)
-        security = (
-            "("
-            + "".join(
-                "(" + "".join(py_literal(s) + ", " for s in alt) + "), "
-                for alt in op.security
-            )
-            + ")"
+        security = _tuple_literal(
+            [_tuple_literal([py_literal(s) for s in alt]) for alt in op.security]
         )
         page = self.page(primary, op)
         return MethodView(
@@ -407,3 +407,10 @@ def client_view(
         roots=roots,
         imports=tuple((module, (name, f"Async{name}")) for _, name, module in roots),
     )
+
+
+def _tuple_literal(items: list[str]) -> str:
+    """Return a tuple display of literals as black writes it on one line."""
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"

@@ -38,6 +38,8 @@ import black
 from black.mode import TargetVersion
 from black.parsing import InvalidInput
 
+from generator import pystyle
+
 _MODE = black.Mode(target_versions={TargetVersion.PY311})
 # Every input to black is keyed with this: another black or another mode is another key.
 _BLACK_VERSION: str = getattr(black, "__version__", "unknown")
@@ -105,12 +107,14 @@ class FormatStats:
     formatted: int = 0
     formatted_lines: int = 0
     cached: int = 0
+    modules_laid: int = 0  # black-normal modules whose every long line pystyle laid out
 
 
-def _module_key(text: str) -> str:
+def _module_key(text: str, laid: bool = False) -> str:
     """Return the content address of a whole module's formatted text."""
+    kind = b"laid module\n" if laid else b"module\n"
     return hashlib.sha256(
-        _KEY_PREFIX + b"module\n" + _SPLIT_VERSION + text.encode("utf-8")
+        _KEY_PREFIX + kind + _SPLIT_VERSION + text.encode("utf-8")
     ).hexdigest()
 
 
@@ -122,8 +126,13 @@ def format_files(
     cache: SegmentStore | None = None,
     jobs: int | None = None,
     stats: FormatStats | None = None,
+    black_normal: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Return the files with every ``.py`` file black-formatted.
+
+    ``black_normal`` names the modules emitted in black's layout (by built-in templates
+    and the validator writer): their too-long lines are laid out by ``pystyle`` and only
+    the segments holding a line it cannot lay out go to black.
 
     ``preformatted`` names files copied from hand-written, black-clean sources (the
     runtime): formatting them again would only cost time (the quality tests check them).
@@ -145,9 +154,22 @@ def format_files(
     formatted_headers = _format_segments(headers.values(), cache, None, stats, None)
     bodies: dict[str, str] = {}
     todo: dict[str, str] = {}  # path -> module key, for bodies not in the cache
+    unsupported: set[str] = set()  # lines of laid-out modules that black must format
+    laid_paths: set[str] = set()  # laid-out modules that still hold such a line
     for path, (_, _, body) in parts.items():
         stats.modules += 1
-        key = _module_key(body)
+        laid_out = path in black_normal
+        if laid_out:
+            laid = lay_out(body)
+            if not laid.unsupported:
+                bodies[path] = laid.text.rstrip("\n") + "\n"
+                stats.modules_laid += 1
+                continue
+            parts[path] = (parts[path][0], parts[path][1], laid.text)
+            unsupported |= laid.unsupported
+            laid_paths.add(path)
+            body = laid.text
+        key = _module_key(body, laid=laid_out)
         hit = cache.get(key) if cache is not None else None
         if hit is not None:
             bodies[path] = hit
@@ -157,7 +179,9 @@ def format_files(
     if todo:
         with _Pool(jobs or _cpus()) as pool:
             texts = {p: parts[p][2] for p in todo}
-            _format_modules(texts, todo, bodies, cache, pool, stats, on_file)
+            _format_modules(
+                texts, todo, bodies, cache, pool, stats, on_file, unsupported, laid_paths
+            )
     for path, (header, gap, _) in parts.items():
         head = formatted_headers[headers[header].key] if header else ""
         body = bodies[path]
@@ -230,8 +254,14 @@ def _format_modules(
     lazy: _Pool,
     stats: FormatStats,
     on_file: Callable[[int, int, str], None] | None,
+    unsupported: set[str],
+    laid: set[str],
 ) -> None:
-    """Split the modules in ``todo``, format their segments and store the results."""
+    """Split the modules in ``todo``, format their segments and store the results.
+
+    A segment of a ``laid`` (laid-out) module without any of the ``unsupported`` lines is
+    already black's output: it is used as it is.
+    """
     # Largest modules first, so the pool's workers finish together.
     order = sorted(todo, key=lambda p: (-len(files[p]), p))
     plans: dict[str, list[Segment]] = {}
@@ -248,13 +278,61 @@ def _format_modules(
             if on_file is not None:
                 on_file(done, len(order), f"splitting {path}")
             plans[path] = futures[path].result()
+    segments = [s for p in order for s in plans[p]]
+    trusted = {
+        s.key: s.source.rstrip("\n") + "\n"
+        for p in order
+        if p in laid
+        for s in plans[p]
+        if not unsupported.intersection(s.source.split("\n"))
+    }
     formatted = _format_segments(
-        [s for p in order for s in plans[p]], cache, lazy, stats, on_file
+        [s for s in segments if s.key not in trusted], cache, lazy, stats, on_file
     )
+    formatted.update(trusted)
     for path in sorted(todo):
         out[path] = join_segments(plans[path], formatted)
         if cache is not None:
             cache.put(todo[path], out[path])
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A module whose too-long lines were laid out as black would (``pystyle.layout``).
+
+    ``unsupported`` holds the lines left as they were because their layout is not
+    reproduced: the segments holding one still go to black.
+    """
+
+    text: str
+    unsupported: frozenset[str]
+
+
+def lay_out(text: str) -> Laid:
+    """Lay out every too-long line of black-normal generated code, as black would."""
+    out: list[str] = []
+    unsupported: set[str] = set()
+    in_string = False  # inside a triple-quoted string spanning lines
+    for line in text.split("\n"):
+        quotes = line.count('"""')
+        if not in_string and (len(line) <= pystyle.LINE_LENGTH and line.isascii()):
+            out.append(line)
+        elif in_string or quotes % 2:
+            if not pystyle.fits(line):
+                unsupported.add(line)
+            out.append(line)
+        else:
+            laid = pystyle.layout(line)
+            if laid is None:
+                unsupported.add(line)
+                out.append(line)
+            else:
+                out += laid
+        if quotes % 2:
+            in_string = not in_string
+    if "'''" in text:  # a quoting this scan does not track: black formats it all
+        return Laid(text, frozenset(text.split("\n")))
+    return Laid("\n".join(out), frozenset(unsupported))
 
 
 def format_python(path: str, text: str) -> str:

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from generator.ir import Model, TypeRef
+from generator.pystyle import string
 
 _PLAIN = {
     "any": "Any",
@@ -37,7 +38,9 @@ _SHAPE_TESTS = {
 
 def py_literal(value: Any) -> str:
     """Return Python source for a JSON value; the only way spec data enters generated code."""
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, str):
+        return string(value)  # repr with the quotes black would choose
+    if value is None or isinstance(value, (bool, int)):
         return repr(value)
     if isinstance(value, float):
         if math.isnan(value):
@@ -61,7 +64,8 @@ class TypeNamer:
     Composite decoders (lists, maps, unions) become module-level functions collected in
     ``helpers`` ({function name: expression over ``value``}); names derive from the type's
     structure, so the same type always gets the same function. List and map decoders are
-    comprehensions that call an item model's ``from_dict`` directly for JSON objects.
+    comprehensions that call an item model's bound ``from_dict`` (``_from_<snake>``, which
+    the models template defines) directly for plain dicts.
     """
 
     def __init__(self, models: tuple[Model, ...]) -> None:
@@ -99,7 +103,7 @@ class TypeNamer:
             if inner is None:
                 return None
             # "_item"/"_key" cannot name a model or helper: those never start with "_" but
-            # for the "_decode_"/"_is_" prefixes.
+            # for the "_decode_"/"_is_"/"_from_" prefixes.
             item = self._item(t.args[0], inner, "_item")
             if t.kind == "list":
                 expression = (
@@ -119,7 +123,10 @@ class TypeNamer:
     def _item(self, t: TypeRef, decoder: str, var: str) -> str:
         """Return the expression decoding one item ``var`` of a list or map."""
         if t.kind == "model" and self.models[t.name].kind == "object":
-            return f"{t.name}.from_dict({var}) if isinstance({var}, dict) else {decoder}({var})"
+            # The model's bound from_dict, ``_from_<snake>``: no classmethod binding per item.
+            # type() is cheaper than isinstance; a dict subclass goes through the decoder.
+            bound = f"_from_{self.models[t.name].snake}"
+            return f"{bound}({var}) if type({var}) is dict else {decoder}({var})"
         return f"{decoder}({var})"
 
     def _helper(self, name: str, expression: str) -> str:

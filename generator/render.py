@@ -71,6 +71,20 @@ def models_source(api: Api, env: jinja2.Environment, header: str = "") -> str:
     return _template(env, "models.py.j2", models_view(api, header))
 
 
+# Modules whose built-in templates emit black's layout (``generator.pystyle``): the format
+# stage lays out their long lines itself. models.py.j2 is not there yet: black formats it.
+_BLACK_NORMAL = ("validators.py", "_client.py", "__init__.py")
+
+
+def black_normal(package: str, path: str) -> bool:
+    """Return whether a rendered file comes from a built-in template that emits black's
+    layout (true of the resources, client, package and validators modules)."""
+    if not path.startswith(f"{package}/") or not path.endswith(".py"):
+        return False
+    rest = path[len(package) + 1 :]
+    return rest in _BLACK_NORMAL or rest.startswith("resources/")
+
+
 def render(
     api: Api,
     package: str,

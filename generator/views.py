@@ -21,11 +21,12 @@ class FieldView:
 
     ``name``: attribute identifier; ``wire``: the JSON key as a literal; ``annotation``: type
     text; ``default``: default expression or "" when the field is required; ``local``: the
-    local variable ``from_dict`` reads the wire value into (``raw.get(wire)``); ``decode``: the
-    expression over ``local`` that becomes the attribute; ``encode``: the expression that turns
-    ``self.<name>`` back into JSON data; ``doc``: docstring literal or "". ``stamp``: for a
-    timestamp field, the local that holds it parsed on the fast path (see `ClassView`), else
-    "" (its ``decode`` is then the exact path that `_s.read_stamps` also takes).
+    local variable ``from_dict`` reads the wire value into; ``decode``: the expression over
+    ``local`` that becomes the attribute (for a timestamp, `_s.read_datetime`, the exact
+    path); ``encode``: the expression that turns ``self.<name>`` back into JSON data;
+    ``doc``: docstring literal or "". A timestamp field also has ``stamp``, the local its
+    fast-path parse goes to, and ``wire_attr``, the private attribute that keeps its wire
+    value so that it re-encodes exactly; both are "" for other fields.
     """
 
     name: str
@@ -37,6 +38,7 @@ class FieldView:
     encode: str
     doc: str
     stamp: str
+    wire_attr: str
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,10 @@ class ClassView:
     """One object model rendered as a dataclass.
 
     ``wire_names``: a literal tuple of its JSON keys; ``fields`` in declaration order;
-    ``complete``: the condition, over the fields' locals and ``raw``, under which the object
-    has exactly the declared keys and no nulls (so no unknown keys or nulls to remember).
-
-    Timestamp fields (``stamps``, a subset of ``fields``) keep their wire values in
-    ``_cg_wire`` so that they re-encode exactly: ``wire_keep`` is the tuple expression of
-    their locals, ``wire_default`` its value for objects made in Python, ``stamp_names`` a
-    literal tuple of their attribute names; all "" when there are none. On the complete path
-    they are parsed by ``_s.fromisoformat`` into their ``stamp`` locals and ``naive`` is the
-    condition that one of those lacks an offset (then, or on a parse error, `_s.read_stamps`
-    decodes them the exact way).
+    ``stamps``: its timestamp fields (a subset of ``fields``). ``from_dict`` has a fast path
+    for a plain dict holding exactly the declared keys: ``present`` is the condition over the
+    locals that none is null, ``aware`` the condition that every ``stamp`` local has an
+    offset ("" when there are no fields, or no stamps).
     """
 
     name: str
@@ -61,12 +57,9 @@ class ClassView:
     doc: str
     fields: tuple[FieldView, ...]
     wire_names: str
-    complete: str
     stamps: tuple[FieldView, ...]
-    wire_keep: str
-    wire_default: str
-    stamp_names: str
-    naive: str
+    present: str
+    aware: str
 
 
 @dataclass(frozen=True)
@@ -168,8 +161,8 @@ def doc_literal(text: str) -> str:
     return py_literal(text) if text else ""
 
 
-def _field_view(field: Field, types: TypeNamer, wire_slot: int | None) -> FieldView:
-    """``wire_slot``: the field's index in ``_cg_wire`` when it is a timestamp."""
+def _field_view(field: Field, types: TypeNamer, stamp: int | None) -> FieldView:
+    """``stamp``: the field's index among the model's timestamps, if it is one."""
     annotation = types.annotation(field.type)
     optional = not field.required or field.type.nullable
     if (
@@ -180,17 +173,18 @@ def _field_view(field: Field, types: TypeNamer, wire_slot: int | None) -> FieldV
         annotation += " | None"
     wire = py_literal(field.wire_name)
     # Distinct attributes give distinct locals, and no other name from_dict uses (cls, data,
-    # raw, value, len, object, _s, _decode_*) ends with "_", so this local shadows nothing.
+    # raw, value, type, len, _s, _t<N>, module globals) ends with "_": this shadows nothing.
     local = f"{field.py_name}_"
     decoder = types.decoder(field.type)
     plain = field.type.kind in ("str", "int", "float", "bool", "literal", "null")
     encode = f"self.{field.py_name}" if plain else f"_s.dump(self.{field.py_name})"
-    stamp = ""
-    if wire_slot is not None:
+    stamp_local = wire_attr = ""
+    if stamp is not None:
         decoder = "_s.read_datetime"
-        encode = f"_s.dump_datetime(self.{field.py_name}, self._cg_wire[{wire_slot}])"
-        # Fields never start with "_" and no global from_dict uses is named _t<N>.
-        stamp = f"_t{wire_slot}"
+        # Fields never start with "_", so neither name can meet a field or its local.
+        wire_attr = f"_cg_wire_{field.py_name}"
+        stamp_local = f"_t{stamp}"
+        encode = f"_s.dump_datetime(self.{field.py_name}, self.{wire_attr})"
     return FieldView(
         name=field.py_name,
         wire=wire,
@@ -200,7 +194,30 @@ def _field_view(field: Field, types: TypeNamer, wire_slot: int | None) -> FieldV
         decode=f"{decoder}({local})" if decoder else local,
         encode=encode,
         doc=doc_literal(field.description),
-        stamp=stamp,
+        stamp=stamp_local,
+        wire_attr=wire_attr,
+    )
+
+
+def _class_view(model: Model, types: TypeNamer) -> ClassView:
+    """Build the view of an object model."""
+    stamps_at = [f for f in model.fields if f.type.kind == "datetime"]
+    fields = tuple(
+        _field_view(f, types, stamps_at.index(f) if f in stamps_at else None)
+        for f in model.fields
+    )
+    stamps = tuple(f for f in fields if f.stamp)
+    return ClassView(
+        name=model.name,
+        snake=model.snake,
+        doc=doc_literal(model.description),
+        fields=fields,
+        wire_names="("
+        + "".join(py_literal(f.wire_name) + ", " for f in model.fields)
+        + ")",
+        stamps=stamps,
+        present=" and ".join(f"{f.local} is not None" for f in fields),
+        aware=" and ".join(f"{f.stamp}.tzinfo is not None" for f in stamps),
     )
 
 
@@ -224,36 +241,7 @@ def models_view(api: Api, header: str) -> ModelsView:
                 )
             )
         elif model.kind == "object":
-            timestamps = [f for f in model.fields if f.type.kind == "datetime"]
-            fields = tuple(
-                _field_view(f, types, timestamps.index(f) if f in timestamps else None)
-                for f in model.fields
-            )
-            wire_names = (
-                "("
-                + "".join(py_literal(f.wire_name) + ", " for f in model.fields)
-                + ")"
-            )
-            complete = " and ".join(
-                [f"len(raw) == {len(fields)}"]
-                + [f"{f.local} is not None" for f in fields]
-            )
-            stamps = tuple(f for f in fields if f.stamp)
-            classes.append(
-                ClassView(
-                    name=model.name,
-                    snake=model.snake,
-                    doc=doc_literal(model.description),
-                    fields=fields,
-                    wire_names=wire_names,
-                    complete=complete,
-                    stamps=stamps,
-                    wire_keep=_tuple([f.local for f in stamps]),
-                    wire_default=_tuple(["None"] * len(stamps)),
-                    stamp_names=_tuple([py_literal(f.name) for f in stamps]),
-                    naive=" or ".join(f"{f.stamp}.tzinfo is None" for f in stamps),
-                )
-            )
+            classes.append(_class_view(model, types))
         else:
             assert model.alias is not None
             aliases.append(
@@ -276,13 +264,6 @@ def models_view(api: Api, header: str) -> ModelsView:
         helpers=tuple(HelperView(n, e) for n, e in types.helpers.items()),
         exports=tuple(py_literal(name) for name in model_names(api.models)),
     )
-
-
-def _tuple(items: list[str]) -> str:
-    """Return a tuple display of expressions ("" for none), with no trailing comma for black."""
-    if not items:
-        return ""
-    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 def model_names(models: tuple[Model, ...]) -> tuple[str, ...]:

@@ -5,17 +5,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from . import _runtime as _r
 
+# httpx (and asyncio) are imported by _runtime when first needed, not here: they make up
+# most of the time `import` + `Client()` would otherwise take.
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.rooms import (
         RoomsResource,
         AsyncRoomsResource,
@@ -62,7 +62,7 @@ class Client(_r.SyncAPIClient):
             security_schemes=_SECURITY_SCHEMES,
             strict=strict,
             http_client=http_client,
-            sleep=sleep or time.sleep,
+            sleep=sleep,
         )
 
     @cached_property
@@ -100,7 +100,7 @@ class AsyncClient(_r.AsyncAPIClient):
             security_schemes=_SECURITY_SCHEMES,
             strict=strict,
             http_client=http_client,
-            sleep=sleep or asyncio.sleep,
+            sleep=sleep,
         )
 
     @cached_property

@@ -10,8 +10,9 @@ unknown enum values, unparseable timestamps and nulls are kept as they came.
 Decoding is one pass and cheap on the common path: the generated ``from_dict`` reads each
 declared key once, only an object with unknown keys or nulls pays for collecting them
 (`keep_rest`), and a timestamp field is ``datetime.fromisoformat`` (C speed) with its wire text
-kept in the model (`read_datetime`/`dump_datetime`); timestamps in lists, maps and unions
-keep theirs in a `WireDateTime` unless already canonical (`to_datetime`).
+kept in a private attribute of the model (`read_datetime`/`dump_datetime`); timestamps in
+lists, maps and unions keep theirs in a `WireDateTime` unless already canonical
+(`to_datetime`).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ _fromisoformat = fromisoformat
 
 
 def read_datetime(value: Any) -> Any:
-    """Decode a timestamp *field*: the model keeps its wire text beside it (``_cg_wire``).
+    """Decode a timestamp *field*: the model keeps its wire text beside it (``_cg_wire_*``).
 
     Any text ``datetime.fromisoformat`` reads as an aware datetime (RFC 3339 and the other
     ISO 8601 spellings with an offset) becomes a plain datetime at C speed; `dump_datetime`
@@ -106,12 +107,6 @@ def read_datetime(value: Any) -> Any:
         if parsed.tzinfo is not None:
             return parsed
     return wire_datetime(value)
-
-
-def read_stamps(value: Any, names: tuple[str, ...], wires: tuple[Any, ...]) -> None:
-    """Decode a model's timestamp fields one by one (absent, null or unusual ones)."""
-    for name, wire in zip(names, wires):
-        setattr(value, name, read_datetime(wire))
 
 
 def dump_datetime(value: Any, wire: Any) -> Any:
@@ -229,7 +224,7 @@ def keep_rest(value: Any, data: Mapping[str, Any], declared: frozenset[str]) -> 
     else:
         value.extra_fields = {k: v for k, v in data.items() if k not in declared}
     if None in data.values():
-        value._cg_nulls = frozenset(k for k, v in data.items() if v is None)
+        value._cg_nulls = frozenset([k for k, v in data.items() if v is None])
     else:
         value._cg_nulls = NO_NULLS
 

@@ -194,6 +194,21 @@ def enum_keys(values: tuple[Any, ...]) -> frozenset[Any]:
     return frozenset([key(value) for value in values])
 
 
+NUMBER = (int, float)
+
+
+def is_number(value: Any) -> bool:
+    """Return whether a value is a JSON number (an int or float, not a bool)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_integral(value: Any) -> bool:
+    """Return whether a JSON value is an integer (1.0 is; True is not)."""
+    if isinstance(value, int):
+        return not isinstance(value, bool)
+    return isinstance(value, float) and value.is_integer()
+
+
 def has_duplicates(items: list[Any]) -> bool:
     """Return whether an array holds two JSON-equal items."""
     seen: set[Any] = set()

@@ -42,6 +42,11 @@ __all__ = [
     "ViewRoomSessionResponse",
 ]
 
+# What from_dict calls per object, as module globals: cheaper to reach than attributes.
+_new_object = object.__new__
+_parse_stamp = _s.fromisoformat
+_NO_NULLS = _s.NO_NULLS
+
 
 @dataclasses.dataclass(kw_only=True, slots=True)
 class ActionsParticipantsRequest:
@@ -65,19 +70,28 @@ class ActionsParticipantsRequest:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                exclude_ = raw["exclude"]
+                participants_ = raw["participants"]
+                if exclude_ is not None and participants_ is not None:
+                    value.exclude = exclude_
+                    value.participants = participants_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         exclude_ = raw.get("exclude")
         value.exclude = exclude_
         participants_ = raw.get("participants")
         value.participants = participants_
-        if len(raw) == 2 and exclude_ is not None and participants_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,10 +130,32 @@ class PaginationMeta:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 4:
+            try:  # with as many keys as declared, none is unknown if all are found
+                page_number_ = raw["page_number"]
+                page_size_ = raw["page_size"]
+                total_pages_ = raw["total_pages"]
+                total_results_ = raw["total_results"]
+                if (
+                    page_number_ is not None
+                    and page_size_ is not None
+                    and total_pages_ is not None
+                    and total_results_ is not None
+                ):
+                    value.page_number = page_number_
+                    value.page_size = page_size_
+                    value.total_pages = total_pages_
+                    value.total_results = total_results_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         page_number_ = raw.get("page_number")
         value.page_number = page_number_
         page_size_ = raw.get("page_size")
@@ -128,17 +164,7 @@ class PaginationMeta:
         value.total_pages = total_pages_
         total_results_ = raw.get("total_results")
         value.total_results = total_results_
-        if (
-            len(raw) == 4
-            and page_number_ is not None
-            and page_size_ is not None
-            and total_pages_ is not None
-            and total_results_ is not None
-        ):
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -170,7 +196,6 @@ class RoomParticipant:
         "updated_at",
     )
     _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
-    _CG_STAMPS: ClassVar[tuple[str, ...]] = ("joined_at", "left_at", "updated_at")
     context: str | None = None
     "Context provided to the given participant through the client SDK"
     id: str | None = None
@@ -189,57 +214,87 @@ class RoomParticipant:
     _cg_nulls: frozenset[str] = dataclasses.field(
         default=frozenset(), init=False, repr=False, compare=False
     )
-    _cg_wire: tuple[Any, ...] = dataclasses.field(
-        default=(None, None, None), init=False, repr=False, compare=False
+    _cg_wire_joined_at: Any = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
     )
-    """The wire values of the timestamp fields, so that they re-encode exactly."""
+    """The wire value of ``joined_at``, so that it re-encodes exactly."""
+    _cg_wire_left_at: Any = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """The wire value of ``left_at``, so that it re-encodes exactly."""
+    _cg_wire_updated_at: Any = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """The wire value of ``updated_at``, so that it re-encodes exactly."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 7:
+            try:  # with as many keys as declared, none is unknown if all are found
+                context_ = raw["context"]
+                id_ = raw["id"]
+                joined_at_ = raw["joined_at"]
+                left_at_ = raw["left_at"]
+                record_type_ = raw["record_type"]
+                session_id_ = raw["session_id"]
+                updated_at_ = raw["updated_at"]
+                if (
+                    context_ is not None
+                    and id_ is not None
+                    and joined_at_ is not None
+                    and left_at_ is not None
+                    and record_type_ is not None
+                    and session_id_ is not None
+                    and updated_at_ is not None
+                ):
+                    _t0 = _parse_stamp(joined_at_)
+                    _t1 = _parse_stamp(left_at_)
+                    _t2 = _parse_stamp(updated_at_)
+                    if (
+                        _t0.tzinfo is not None
+                        and _t1.tzinfo is not None
+                        and _t2.tzinfo is not None
+                    ):
+                        value.context = context_
+                        value.id = id_
+                        value.joined_at = _t0
+                        value._cg_wire_joined_at = joined_at_
+                        value.left_at = _t1
+                        value._cg_wire_left_at = left_at_
+                        value.record_type = record_type_
+                        value.session_id = session_id_
+                        value.updated_at = _t2
+                        value._cg_wire_updated_at = updated_at_
+                        value.extra_fields = {}
+                        value._cg_nulls = _NO_NULLS
+                        return value
+            except (KeyError, TypeError, ValueError):
+                pass  # a declared key missing, or a timestamp fromisoformat refuses
         context_ = raw.get("context")
         value.context = context_
         id_ = raw.get("id")
         value.id = id_
         joined_at_ = raw.get("joined_at")
+        value.joined_at = _s.read_datetime(joined_at_)
+        value._cg_wire_joined_at = joined_at_
         left_at_ = raw.get("left_at")
+        value.left_at = _s.read_datetime(left_at_)
+        value._cg_wire_left_at = left_at_
         record_type_ = raw.get("record_type")
         value.record_type = record_type_
         session_id_ = raw.get("session_id")
         value.session_id = session_id_
         updated_at_ = raw.get("updated_at")
-        value._cg_wire = (joined_at_, left_at_, updated_at_)
-        if (
-            len(raw) == 7
-            and context_ is not None
-            and id_ is not None
-            and joined_at_ is not None
-            and left_at_ is not None
-            and record_type_ is not None
-            and session_id_ is not None
-            and updated_at_ is not None
-        ):
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-            try:  # timestamps with an offset, parsed in C
-                _t0 = _s.fromisoformat(joined_at_)
-                _t1 = _s.fromisoformat(left_at_)
-                _t2 = _s.fromisoformat(updated_at_)
-                if _t0.tzinfo is None or _t1.tzinfo is None or _t2.tzinfo is None:
-                    raise ValueError("timestamp without offset")
-                value.joined_at = _t0
-                value.left_at = _t1
-                value.updated_at = _t2
-            except (TypeError, ValueError):
-                _s.read_stamps(value, cls._CG_STAMPS, value._cg_wire)
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
-            _s.read_stamps(value, cls._CG_STAMPS, value._cg_wire)
+        value.updated_at = _s.read_datetime(updated_at_)
+        value._cg_wire_updated_at = updated_at_
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -251,15 +306,17 @@ class RoomParticipant:
         if self.id is not None or "id" in nulls:
             out["id"] = self.id
         if self.joined_at is not None or "joined_at" in nulls:
-            out["joined_at"] = _s.dump_datetime(self.joined_at, self._cg_wire[0])
+            out["joined_at"] = _s.dump_datetime(self.joined_at, self._cg_wire_joined_at)
         if self.left_at is not None or "left_at" in nulls:
-            out["left_at"] = _s.dump_datetime(self.left_at, self._cg_wire[1])
+            out["left_at"] = _s.dump_datetime(self.left_at, self._cg_wire_left_at)
         if self.record_type is not None or "record_type" in nulls:
             out["record_type"] = self.record_type
         if self.session_id is not None or "session_id" in nulls:
             out["session_id"] = self.session_id
         if self.updated_at is not None or "updated_at" in nulls:
-            out["updated_at"] = _s.dump_datetime(self.updated_at, self._cg_wire[2])
+            out["updated_at"] = _s.dump_datetime(
+                self.updated_at, self._cg_wire_updated_at
+            )
         out.update(self.extra_fields)
         return out
 
@@ -278,7 +335,6 @@ class RoomSession:
         "updated_at",
     )
     _CG_KEYS: ClassVar[frozenset[str]] = frozenset(WIRE_NAMES)
-    _CG_STAMPS: ClassVar[tuple[str, ...]] = ("created_at", "ended_at", "updated_at")
     active: bool | None = None
     "Shows if the room session is active or not."
     created_at: datetime | None = None
@@ -298,23 +354,82 @@ class RoomSession:
     _cg_nulls: frozenset[str] = dataclasses.field(
         default=frozenset(), init=False, repr=False, compare=False
     )
-    _cg_wire: tuple[Any, ...] = dataclasses.field(
-        default=(None, None, None), init=False, repr=False, compare=False
+    _cg_wire_created_at: Any = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
     )
-    """The wire values of the timestamp fields, so that they re-encode exactly."""
+    """The wire value of ``created_at``, so that it re-encodes exactly."""
+    _cg_wire_ended_at: Any = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """The wire value of ``ended_at``, so that it re-encodes exactly."""
+    _cg_wire_updated_at: Any = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """The wire value of ``updated_at``, so that it re-encodes exactly."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 8:
+            try:  # with as many keys as declared, none is unknown if all are found
+                active_ = raw["active"]
+                created_at_ = raw["created_at"]
+                ended_at_ = raw["ended_at"]
+                id_ = raw["id"]
+                participants_ = raw["participants"]
+                record_type_ = raw["record_type"]
+                room_id_ = raw["room_id"]
+                updated_at_ = raw["updated_at"]
+                if (
+                    active_ is not None
+                    and created_at_ is not None
+                    and ended_at_ is not None
+                    and id_ is not None
+                    and participants_ is not None
+                    and record_type_ is not None
+                    and room_id_ is not None
+                    and updated_at_ is not None
+                ):
+                    _t0 = _parse_stamp(created_at_)
+                    _t1 = _parse_stamp(ended_at_)
+                    _t2 = _parse_stamp(updated_at_)
+                    if (
+                        _t0.tzinfo is not None
+                        and _t1.tzinfo is not None
+                        and _t2.tzinfo is not None
+                    ):
+                        value.active = active_
+                        value.created_at = _t0
+                        value._cg_wire_created_at = created_at_
+                        value.ended_at = _t1
+                        value._cg_wire_ended_at = ended_at_
+                        value.id = id_
+                        value.participants = _decode_list_of_room_participant(
+                            participants_
+                        )
+                        value.record_type = record_type_
+                        value.room_id = room_id_
+                        value.updated_at = _t2
+                        value._cg_wire_updated_at = updated_at_
+                        value.extra_fields = {}
+                        value._cg_nulls = _NO_NULLS
+                        return value
+            except (KeyError, TypeError, ValueError):
+                pass  # a declared key missing, or a timestamp fromisoformat refuses
         active_ = raw.get("active")
         value.active = active_
         created_at_ = raw.get("created_at")
+        value.created_at = _s.read_datetime(created_at_)
+        value._cg_wire_created_at = created_at_
         ended_at_ = raw.get("ended_at")
+        value.ended_at = _s.read_datetime(ended_at_)
+        value._cg_wire_ended_at = ended_at_
         id_ = raw.get("id")
         value.id = id_
         participants_ = raw.get("participants")
@@ -324,34 +439,9 @@ class RoomSession:
         room_id_ = raw.get("room_id")
         value.room_id = room_id_
         updated_at_ = raw.get("updated_at")
-        value._cg_wire = (created_at_, ended_at_, updated_at_)
-        if (
-            len(raw) == 8
-            and active_ is not None
-            and created_at_ is not None
-            and ended_at_ is not None
-            and id_ is not None
-            and participants_ is not None
-            and record_type_ is not None
-            and room_id_ is not None
-            and updated_at_ is not None
-        ):
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-            try:  # timestamps with an offset, parsed in C
-                _t0 = _s.fromisoformat(created_at_)
-                _t1 = _s.fromisoformat(ended_at_)
-                _t2 = _s.fromisoformat(updated_at_)
-                if _t0.tzinfo is None or _t1.tzinfo is None or _t2.tzinfo is None:
-                    raise ValueError("timestamp without offset")
-                value.created_at = _t0
-                value.ended_at = _t1
-                value.updated_at = _t2
-            except (TypeError, ValueError):
-                _s.read_stamps(value, cls._CG_STAMPS, value._cg_wire)
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
-            _s.read_stamps(value, cls._CG_STAMPS, value._cg_wire)
+        value.updated_at = _s.read_datetime(updated_at_)
+        value._cg_wire_updated_at = updated_at_
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -361,9 +451,11 @@ class RoomSession:
         if self.active is not None or "active" in nulls:
             out["active"] = self.active
         if self.created_at is not None or "created_at" in nulls:
-            out["created_at"] = _s.dump_datetime(self.created_at, self._cg_wire[0])
+            out["created_at"] = _s.dump_datetime(
+                self.created_at, self._cg_wire_created_at
+            )
         if self.ended_at is not None or "ended_at" in nulls:
-            out["ended_at"] = _s.dump_datetime(self.ended_at, self._cg_wire[1])
+            out["ended_at"] = _s.dump_datetime(self.ended_at, self._cg_wire_ended_at)
         if self.id is not None or "id" in nulls:
             out["id"] = self.id
         if self.participants is not None or "participants" in nulls:
@@ -373,7 +465,9 @@ class RoomSession:
         if self.room_id is not None or "room_id" in nulls:
             out["room_id"] = self.room_id
         if self.updated_at is not None or "updated_at" in nulls:
-            out["updated_at"] = _s.dump_datetime(self.updated_at, self._cg_wire[2])
+            out["updated_at"] = _s.dump_datetime(
+                self.updated_at, self._cg_wire_updated_at
+            )
         out.update(self.extra_fields)
         return out
 
@@ -404,10 +498,35 @@ class VideoError:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 5:
+            try:  # with as many keys as declared, none is unknown if all are found
+                code_ = raw["code"]
+                detail_ = raw["detail"]
+                meta_ = raw["meta"]
+                source_ = raw["source"]
+                title_ = raw["title"]
+                if (
+                    code_ is not None
+                    and detail_ is not None
+                    and meta_ is not None
+                    and source_ is not None
+                    and title_ is not None
+                ):
+                    value.code = code_
+                    value.detail = detail_
+                    value.meta = meta_
+                    value.source = _decode_video_error_source(source_)
+                    value.title = title_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         code_ = raw.get("code")
         value.code = code_
         detail_ = raw.get("detail")
@@ -418,18 +537,7 @@ class VideoError:
         value.source = _decode_video_error_source(source_)
         title_ = raw.get("title")
         value.title = title_
-        if (
-            len(raw) == 5
-            and code_ is not None
-            and detail_ is not None
-            and meta_ is not None
-            and source_ is not None
-            and title_ is not None
-        ):
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -472,19 +580,28 @@ class VideoErrorSource:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                parameter_ = raw["parameter"]
+                pointer_ = raw["pointer"]
+                if parameter_ is not None and pointer_ is not None:
+                    value.parameter = parameter_
+                    value.pointer = pointer_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         parameter_ = raw.get("parameter")
         value.parameter = parameter_
         pointer_ = raw.get("pointer")
         value.pointer = pointer_
-        if len(raw) == 2 and parameter_ is not None and pointer_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -527,10 +644,45 @@ class ListRoomSessionsFilter:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 5:
+            try:  # with as many keys as declared, none is unknown if all are found
+                active_ = raw["active"]
+                date_created_at_ = raw["date_created_at"]
+                date_ended_at_ = raw["date_ended_at"]
+                date_updated_at_ = raw["date_updated_at"]
+                room_id_ = raw["room_id"]
+                if (
+                    active_ is not None
+                    and date_created_at_ is not None
+                    and date_ended_at_ is not None
+                    and date_updated_at_ is not None
+                    and room_id_ is not None
+                ):
+                    value.active = active_
+                    value.date_created_at = (
+                        _decode_list_room_sessions_filter_date_created_at(
+                            date_created_at_
+                        )
+                    )
+                    value.date_ended_at = (
+                        _decode_list_room_sessions_filter_date_ended_at(date_ended_at_)
+                    )
+                    value.date_updated_at = (
+                        _decode_list_room_sessions_filter_date_updated_at(
+                            date_updated_at_
+                        )
+                    )
+                    value.room_id = room_id_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         active_ = raw.get("active")
         value.active = active_
         date_created_at_ = raw.get("date_created_at")
@@ -547,18 +699,7 @@ class ListRoomSessionsFilter:
         )
         room_id_ = raw.get("room_id")
         value.room_id = room_id_
-        if (
-            len(raw) == 5
-            and active_ is not None
-            and date_created_at_ is not None
-            and date_ended_at_ is not None
-            and date_updated_at_ is not None
-            and room_id_ is not None
-        ):
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -604,21 +745,32 @@ class ListRoomSessionsFilterDateCreatedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value.eq = _s.to_date(eq_)
+                    value.gte = _s.to_date(gte_)
+                    value.lte = _s.to_date(lte_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
         value.gte = _s.to_date(gte_)
         lte_ = raw.get("lte")
         value.lte = _s.to_date(lte_)
-        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -660,21 +812,32 @@ class ListRoomSessionsFilterDateEndedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value.eq = _s.to_date(eq_)
+                    value.gte = _s.to_date(gte_)
+                    value.lte = _s.to_date(lte_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
         value.gte = _s.to_date(gte_)
         lte_ = raw.get("lte")
         value.lte = _s.to_date(lte_)
-        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -716,21 +879,32 @@ class ListRoomSessionsFilterDateUpdatedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value.eq = _s.to_date(eq_)
+                    value.gte = _s.to_date(gte_)
+                    value.lte = _s.to_date(lte_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
         value.gte = _s.to_date(gte_)
         lte_ = raw.get("lte")
         value.lte = _s.to_date(lte_)
-        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -769,19 +943,28 @@ class VideoPageConsolidated:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                number_ = raw["number"]
+                size_ = raw["size"]
+                if number_ is not None and size_ is not None:
+                    value.number = number_
+                    value.size = size_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         number_ = raw.get("number")
         value.number = number_
         size_ = raw.get("size")
         value.size = size_
-        if len(raw) == 2 and number_ is not None and size_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -816,19 +999,28 @@ class ListRoomSessionsResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                meta_ = raw["meta"]
+                if data_ is not None and meta_ is not None:
+                    value.data = _decode_list_of_room_session(data_)
+                    value.meta = _decode_pagination_meta(meta_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         data_ = raw.get("data")
         value.data = _decode_list_of_room_session(data_)
         meta_ = raw.get("meta")
         value.meta = _decode_pagination_meta(meta_)
-        if len(raw) == 2 and data_ is not None and meta_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -863,19 +1055,28 @@ class VideoGenericErrorResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                message_ = raw["message"]
+                success_ = raw["success"]
+                if message_ is not None and success_ is not None:
+                    value.message = message_
+                    value.success = success_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         message_ = raw.get("message")
         value.message = message_
         success_ = raw.get("success")
         value.success = success_
-        if len(raw) == 2 and message_ is not None and success_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -906,17 +1107,24 @@ class ViewRoomSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                if data_ is not None:
+                    value.data = _decode_room_session(data_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         data_ = raw.get("data")
         value.data = _decode_room_session(data_)
-        if len(raw) == 1 and data_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -945,17 +1153,24 @@ class EndSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                if data_ is not None:
+                    value.data = _decode_end_session_response_data(data_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         data_ = raw.get("data")
         value.data = _decode_end_session_response_data(data_)
-        if len(raw) == 1 and data_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -984,17 +1199,24 @@ class EndSessionResponseData:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                result_ = raw["result"]
+                if result_ is not None:
+                    value.result = result_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         result_ = raw.get("result")
         value.result = result_
-        if len(raw) == 1 and result_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1023,17 +1245,26 @@ class KickParticipantInSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                if data_ is not None:
+                    value.data = _decode_kick_participant_in_session_response_data(
+                        data_
+                    )
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         data_ = raw.get("data")
         value.data = _decode_kick_participant_in_session_response_data(data_)
-        if len(raw) == 1 and data_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1062,17 +1293,24 @@ class KickParticipantInSessionResponseData:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                result_ = raw["result"]
+                if result_ is not None:
+                    value.result = result_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         result_ = raw.get("result")
         value.result = result_
-        if len(raw) == 1 and result_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1101,17 +1339,26 @@ class MuteParticipantInSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                if data_ is not None:
+                    value.data = _decode_mute_participant_in_session_response_data(
+                        data_
+                    )
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         data_ = raw.get("data")
         value.data = _decode_mute_participant_in_session_response_data(data_)
-        if len(raw) == 1 and data_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1140,17 +1387,24 @@ class MuteParticipantInSessionResponseData:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                result_ = raw["result"]
+                if result_ is not None:
+                    value.result = result_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         result_ = raw.get("result")
         value.result = result_
-        if len(raw) == 1 and result_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1179,17 +1433,26 @@ class UnmuteParticipantInSessionResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                if data_ is not None:
+                    value.data = _decode_unmute_participant_in_session_response_data(
+                        data_
+                    )
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         data_ = raw.get("data")
         value.data = _decode_unmute_participant_in_session_response_data(data_)
-        if len(raw) == 1 and data_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1218,17 +1481,24 @@ class UnmuteParticipantInSessionResponseData:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                result_ = raw["result"]
+                if result_ is not None:
+                    value.result = result_
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         result_ = raw.get("result")
         value.result = result_
-        if len(raw) == 1 and result_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1266,10 +1536,44 @@ class RetrieveListRoomParticipantsFilter:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 4:
+            try:  # with as many keys as declared, none is unknown if all are found
+                context_ = raw["context"]
+                date_joined_at_ = raw["date_joined_at"]
+                date_left_at_ = raw["date_left_at"]
+                date_updated_at_ = raw["date_updated_at"]
+                if (
+                    context_ is not None
+                    and date_joined_at_ is not None
+                    and date_left_at_ is not None
+                    and date_updated_at_ is not None
+                ):
+                    value.context = context_
+                    value.date_joined_at = (
+                        _decode_retrieve_list_room_participants_filter_date_joined_at(
+                            date_joined_at_
+                        )
+                    )
+                    value.date_left_at = (
+                        _decode_retrieve_list_room_participants_filter_date_left_at(
+                            date_left_at_
+                        )
+                    )
+                    value.date_updated_at = (
+                        _decode_retrieve_list_room_participants_filter_date_updated_at(
+                            date_updated_at_
+                        )
+                    )
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         context_ = raw.get("context")
         value.context = context_
         date_joined_at_ = raw.get("date_joined_at")
@@ -1288,17 +1592,7 @@ class RetrieveListRoomParticipantsFilter:
                 date_updated_at_
             )
         )
-        if (
-            len(raw) == 4
-            and context_ is not None
-            and date_joined_at_ is not None
-            and date_left_at_ is not None
-            and date_updated_at_ is not None
-        ):
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1342,21 +1636,32 @@ class RetrieveListRoomParticipantsFilterDateJoinedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value.eq = _s.to_date(eq_)
+                    value.gte = _s.to_date(gte_)
+                    value.lte = _s.to_date(lte_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
         value.gte = _s.to_date(gte_)
         lte_ = raw.get("lte")
         value.lte = _s.to_date(lte_)
-        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1398,21 +1703,32 @@ class RetrieveListRoomParticipantsFilterDateLeftAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value.eq = _s.to_date(eq_)
+                    value.gte = _s.to_date(gte_)
+                    value.lte = _s.to_date(lte_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
         value.gte = _s.to_date(gte_)
         lte_ = raw.get("lte")
         value.lte = _s.to_date(lte_)
-        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1454,21 +1770,32 @@ class RetrieveListRoomParticipantsFilterDateUpdatedAt:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value.eq = _s.to_date(eq_)
+                    value.gte = _s.to_date(gte_)
+                    value.lte = _s.to_date(lte_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
         value.gte = _s.to_date(gte_)
         lte_ = raw.get("lte")
         value.lte = _s.to_date(lte_)
-        if len(raw) == 3 and eq_ is not None and gte_ is not None and lte_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1505,19 +1832,28 @@ class RetrieveListRoomParticipantsResponse:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
         # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # One pass, every slot set here (so no __init__): each declared key is read once;
-        # only an object with unknown keys, nulls or odd timestamps takes the slower paths.
+        # Each declared key is read once and every slot set here (no __init__). The fast
+        # path takes a plain dict with just the declared keys, no nulls and timestamps with
+        # an offset; anything else falls through to the exact path below.
         raw: Any = data
-        value = object.__new__(cls)
+        value = _new_object(cls)
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                meta_ = raw["meta"]
+                if data_ is not None and meta_ is not None:
+                    value.data = _decode_list_of_room_participant(data_)
+                    value.meta = _decode_pagination_meta(meta_)
+                    value.extra_fields = {}
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
         data_ = raw.get("data")
         value.data = _decode_list_of_room_participant(data_)
         meta_ = raw.get("meta")
         value.meta = _decode_pagination_meta(meta_)
-        if len(raw) == 2 and data_ is not None and meta_ is not None:
-            value.extra_fields = {}
-            value._cg_nulls = _s.NO_NULLS
-        else:
-            _s.keep_rest(value, data, cls._CG_KEYS)
+        _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
     def to_dict(self) -> dict[str, Any]:
@@ -1532,47 +1868,95 @@ class RetrieveListRoomParticipantsResponse:
         return out
 
 
+# Bound once: a comprehension calling these skips binding the classmethod per item.
+_from_actions_participants_request = ActionsParticipantsRequest.from_dict
+_from_pagination_meta = PaginationMeta.from_dict
+_from_room_participant = RoomParticipant.from_dict
+_from_room_session = RoomSession.from_dict
+_from_video_error = VideoError.from_dict
+_from_video_error_source = VideoErrorSource.from_dict
+_from_list_room_sessions_filter = ListRoomSessionsFilter.from_dict
+_from_list_room_sessions_filter_date_created_at = (
+    ListRoomSessionsFilterDateCreatedAt.from_dict
+)
+_from_list_room_sessions_filter_date_ended_at = (
+    ListRoomSessionsFilterDateEndedAt.from_dict
+)
+_from_list_room_sessions_filter_date_updated_at = (
+    ListRoomSessionsFilterDateUpdatedAt.from_dict
+)
+_from_video_page_consolidated = VideoPageConsolidated.from_dict
+_from_list_room_sessions_response = ListRoomSessionsResponse.from_dict
+_from_video_generic_error_response = VideoGenericErrorResponse.from_dict
+_from_view_room_session_response = ViewRoomSessionResponse.from_dict
+_from_end_session_response = EndSessionResponse.from_dict
+_from_end_session_response_data = EndSessionResponseData.from_dict
+_from_kick_participant_in_session_response = KickParticipantInSessionResponse.from_dict
+_from_kick_participant_in_session_response_data = (
+    KickParticipantInSessionResponseData.from_dict
+)
+_from_mute_participant_in_session_response = MuteParticipantInSessionResponse.from_dict
+_from_mute_participant_in_session_response_data = (
+    MuteParticipantInSessionResponseData.from_dict
+)
+_from_unmute_participant_in_session_response = (
+    UnmuteParticipantInSessionResponse.from_dict
+)
+_from_unmute_participant_in_session_response_data = (
+    UnmuteParticipantInSessionResponseData.from_dict
+)
+_from_retrieve_list_room_participants_filter = (
+    RetrieveListRoomParticipantsFilter.from_dict
+)
+_from_retrieve_list_room_participants_filter_date_joined_at = (
+    RetrieveListRoomParticipantsFilterDateJoinedAt.from_dict
+)
+_from_retrieve_list_room_participants_filter_date_left_at = (
+    RetrieveListRoomParticipantsFilterDateLeftAt.from_dict
+)
+_from_retrieve_list_room_participants_filter_date_updated_at = (
+    RetrieveListRoomParticipantsFilterDateUpdatedAt.from_dict
+)
+_from_retrieve_list_room_participants_response = (
+    RetrieveListRoomParticipantsResponse.from_dict
+)
+
+
 def _decode_actions_participants_request(value: Any) -> Any:
     return (
-        ActionsParticipantsRequest.from_dict(value)
+        _from_actions_participants_request(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
 
 
 def _decode_pagination_meta(value: Any) -> Any:
-    return (
-        PaginationMeta.from_dict(value) if isinstance(value, (dict, Mapping)) else value
-    )
+    return _from_pagination_meta(value) if isinstance(value, (dict, Mapping)) else value
 
 
 def _decode_room_participant(value: Any) -> Any:
     return (
-        RoomParticipant.from_dict(value)
-        if isinstance(value, (dict, Mapping))
-        else value
+        _from_room_participant(value) if isinstance(value, (dict, Mapping)) else value
     )
 
 
 def _decode_room_session(value: Any) -> Any:
-    return RoomSession.from_dict(value) if isinstance(value, (dict, Mapping)) else value
+    return _from_room_session(value) if isinstance(value, (dict, Mapping)) else value
 
 
 def _decode_video_error(value: Any) -> Any:
-    return VideoError.from_dict(value) if isinstance(value, (dict, Mapping)) else value
+    return _from_video_error(value) if isinstance(value, (dict, Mapping)) else value
 
 
 def _decode_video_error_source(value: Any) -> Any:
     return (
-        VideoErrorSource.from_dict(value)
-        if isinstance(value, (dict, Mapping))
-        else value
+        _from_video_error_source(value) if isinstance(value, (dict, Mapping)) else value
     )
 
 
 def _decode_list_room_sessions_filter(value: Any) -> Any:
     return (
-        ListRoomSessionsFilter.from_dict(value)
+        _from_list_room_sessions_filter(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1580,7 +1964,7 @@ def _decode_list_room_sessions_filter(value: Any) -> Any:
 
 def _decode_list_room_sessions_filter_date_created_at(value: Any) -> Any:
     return (
-        ListRoomSessionsFilterDateCreatedAt.from_dict(value)
+        _from_list_room_sessions_filter_date_created_at(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1588,7 +1972,7 @@ def _decode_list_room_sessions_filter_date_created_at(value: Any) -> Any:
 
 def _decode_list_room_sessions_filter_date_ended_at(value: Any) -> Any:
     return (
-        ListRoomSessionsFilterDateEndedAt.from_dict(value)
+        _from_list_room_sessions_filter_date_ended_at(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1596,7 +1980,7 @@ def _decode_list_room_sessions_filter_date_ended_at(value: Any) -> Any:
 
 def _decode_list_room_sessions_filter_date_updated_at(value: Any) -> Any:
     return (
-        ListRoomSessionsFilterDateUpdatedAt.from_dict(value)
+        _from_list_room_sessions_filter_date_updated_at(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1604,7 +1988,7 @@ def _decode_list_room_sessions_filter_date_updated_at(value: Any) -> Any:
 
 def _decode_video_page_consolidated(value: Any) -> Any:
     return (
-        VideoPageConsolidated.from_dict(value)
+        _from_video_page_consolidated(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1612,7 +1996,7 @@ def _decode_video_page_consolidated(value: Any) -> Any:
 
 def _decode_list_room_sessions_response(value: Any) -> Any:
     return (
-        ListRoomSessionsResponse.from_dict(value)
+        _from_list_room_sessions_response(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1620,7 +2004,7 @@ def _decode_list_room_sessions_response(value: Any) -> Any:
 
 def _decode_video_generic_error_response(value: Any) -> Any:
     return (
-        VideoGenericErrorResponse.from_dict(value)
+        _from_video_generic_error_response(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1628,7 +2012,7 @@ def _decode_video_generic_error_response(value: Any) -> Any:
 
 def _decode_view_room_session_response(value: Any) -> Any:
     return (
-        ViewRoomSessionResponse.from_dict(value)
+        _from_view_room_session_response(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1636,7 +2020,7 @@ def _decode_view_room_session_response(value: Any) -> Any:
 
 def _decode_end_session_response(value: Any) -> Any:
     return (
-        EndSessionResponse.from_dict(value)
+        _from_end_session_response(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1644,7 +2028,7 @@ def _decode_end_session_response(value: Any) -> Any:
 
 def _decode_end_session_response_data(value: Any) -> Any:
     return (
-        EndSessionResponseData.from_dict(value)
+        _from_end_session_response_data(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1652,7 +2036,7 @@ def _decode_end_session_response_data(value: Any) -> Any:
 
 def _decode_kick_participant_in_session_response(value: Any) -> Any:
     return (
-        KickParticipantInSessionResponse.from_dict(value)
+        _from_kick_participant_in_session_response(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1660,7 +2044,7 @@ def _decode_kick_participant_in_session_response(value: Any) -> Any:
 
 def _decode_kick_participant_in_session_response_data(value: Any) -> Any:
     return (
-        KickParticipantInSessionResponseData.from_dict(value)
+        _from_kick_participant_in_session_response_data(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1668,7 +2052,7 @@ def _decode_kick_participant_in_session_response_data(value: Any) -> Any:
 
 def _decode_mute_participant_in_session_response(value: Any) -> Any:
     return (
-        MuteParticipantInSessionResponse.from_dict(value)
+        _from_mute_participant_in_session_response(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1676,7 +2060,7 @@ def _decode_mute_participant_in_session_response(value: Any) -> Any:
 
 def _decode_mute_participant_in_session_response_data(value: Any) -> Any:
     return (
-        MuteParticipantInSessionResponseData.from_dict(value)
+        _from_mute_participant_in_session_response_data(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1684,7 +2068,7 @@ def _decode_mute_participant_in_session_response_data(value: Any) -> Any:
 
 def _decode_unmute_participant_in_session_response(value: Any) -> Any:
     return (
-        UnmuteParticipantInSessionResponse.from_dict(value)
+        _from_unmute_participant_in_session_response(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1692,7 +2076,7 @@ def _decode_unmute_participant_in_session_response(value: Any) -> Any:
 
 def _decode_unmute_participant_in_session_response_data(value: Any) -> Any:
     return (
-        UnmuteParticipantInSessionResponseData.from_dict(value)
+        _from_unmute_participant_in_session_response_data(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1700,7 +2084,7 @@ def _decode_unmute_participant_in_session_response_data(value: Any) -> Any:
 
 def _decode_retrieve_list_room_participants_filter(value: Any) -> Any:
     return (
-        RetrieveListRoomParticipantsFilter.from_dict(value)
+        _from_retrieve_list_room_participants_filter(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1708,7 +2092,7 @@ def _decode_retrieve_list_room_participants_filter(value: Any) -> Any:
 
 def _decode_retrieve_list_room_participants_filter_date_joined_at(value: Any) -> Any:
     return (
-        RetrieveListRoomParticipantsFilterDateJoinedAt.from_dict(value)
+        _from_retrieve_list_room_participants_filter_date_joined_at(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1716,7 +2100,7 @@ def _decode_retrieve_list_room_participants_filter_date_joined_at(value: Any) ->
 
 def _decode_retrieve_list_room_participants_filter_date_left_at(value: Any) -> Any:
     return (
-        RetrieveListRoomParticipantsFilterDateLeftAt.from_dict(value)
+        _from_retrieve_list_room_participants_filter_date_left_at(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1724,7 +2108,7 @@ def _decode_retrieve_list_room_participants_filter_date_left_at(value: Any) -> A
 
 def _decode_retrieve_list_room_participants_filter_date_updated_at(value: Any) -> Any:
     return (
-        RetrieveListRoomParticipantsFilterDateUpdatedAt.from_dict(value)
+        _from_retrieve_list_room_participants_filter_date_updated_at(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1732,7 +2116,7 @@ def _decode_retrieve_list_room_participants_filter_date_updated_at(value: Any) -
 
 def _decode_retrieve_list_room_participants_response(value: Any) -> Any:
     return (
-        RetrieveListRoomParticipantsResponse.from_dict(value)
+        _from_retrieve_list_room_participants_response(value)
         if isinstance(value, (dict, Mapping))
         else value
     )
@@ -1742,8 +2126,8 @@ def _decode_list_of_room_participant(value: Any) -> Any:
     return (
         [
             (
-                RoomParticipant.from_dict(_item)
-                if isinstance(_item, dict)
+                _from_room_participant(_item)
+                if type(_item) is dict
                 else _decode_room_participant(_item)
             )
             for _item in value
@@ -1757,8 +2141,8 @@ def _decode_list_of_room_session(value: Any) -> Any:
     return (
         [
             (
-                RoomSession.from_dict(_item)
-                if isinstance(_item, dict)
+                _from_room_session(_item)
+                if type(_item) is dict
                 else _decode_room_session(_item)
             )
             for _item in value

@@ -13,6 +13,9 @@ from ._validation import (
     Invalid as _Invalid,
     is_date as _is_date,
     is_date_time as _is_date_time,
+    is_integral as _is_integral,
+    is_number as _is_number,
+    NUMBER as _NUMBER,
     QUIET as _Q,
     Sink as _Sink,
     too_deep as _too_deep,
@@ -741,41 +744,21 @@ def _v_defs_ActionsParticipantsRequest(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_PaginationMeta(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "page_number" in d:
-            v10 = d["page_number"]
-            if not (
-                (
-                    (isinstance(v10, int) and not isinstance(v10, bool))
-                    or (isinstance(v10, float) and v10.is_integer())
-                )
-            ):
-                _fail(e, (p, "page_number"), v10, _K12)
+            v1 = d["page_number"]
+            if not (type(v1) is int or _is_integral(v1)):
+                _fail(e, (p, "page_number"), v1, _K12)
         if "page_size" in d:
-            v11 = d["page_size"]
-            if not (
-                (
-                    (isinstance(v11, int) and not isinstance(v11, bool))
-                    or (isinstance(v11, float) and v11.is_integer())
-                )
-            ):
-                _fail(e, (p, "page_size"), v11, _K13)
+            v2 = d["page_size"]
+            if not (type(v2) is int or _is_integral(v2)):
+                _fail(e, (p, "page_size"), v2, _K13)
         if "total_pages" in d:
-            v12 = d["total_pages"]
-            if not (
-                (
-                    (isinstance(v12, int) and not isinstance(v12, bool))
-                    or (isinstance(v12, float) and v12.is_integer())
-                )
-            ):
-                _fail(e, (p, "total_pages"), v12, _K14)
+            v3 = d["total_pages"]
+            if not (type(v3) is int or _is_integral(v3)):
+                _fail(e, (p, "total_pages"), v3, _K14)
         if "total_results" in d:
-            v13 = d["total_results"]
-            if not (
-                (
-                    (isinstance(v13, int) and not isinstance(v13, bool))
-                    or (isinstance(v13, float) and v13.is_integer())
-                )
-            ):
-                _fail(e, (p, "total_results"), v13, _K15)
+            v4 = d["total_results"]
+            if not (type(v4) is int or _is_integral(v4)):
+                _fail(e, (p, "total_results"), v4, _K15)
     else:
         _fail(e, p, d, _K16)
 
@@ -783,48 +766,51 @@ def _v_defs_PaginationMeta(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_RoomParticipant(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "context" in d:
-            v14 = d["context"]
-            if not isinstance(v14, str):
-                _fail(e, (p, "context"), v14, _K17)
+            v1 = d["context"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "context"), v1, _K17)
         if "id" in d:
-            v15 = d["id"]
-            if isinstance(v15, str):
-                if _UUID_FAST(v15) is None:
-                    _fail(e, (p, "id"), v15, _K18)
+            v2 = d["id"]
+            if isinstance(v2, str):
+                if _UUID_FAST(v2) is None:
+                    _fail(e, (p, "id"), v2, _K18)
             else:
-                _fail(e, (p, "id"), v15, _K19)
+                _fail(e, (p, "id"), v2, _K19)
         if "joined_at" in d:
-            v16 = d["joined_at"]
-            if isinstance(v16, str):
-                if _DATE_TIME_FAST(v16) is None and not _is_date_time(v16):
-                    _fail(e, (p, "joined_at"), v16, _K20)
+            v3 = d["joined_at"]
+            if isinstance(v3, str):
+                if _DATE_TIME_FAST(v3) is None:
+                    if not _is_date_time(v3):
+                        _fail(e, (p, "joined_at"), v3, _K20)
             else:
-                _fail(e, (p, "joined_at"), v16, _K21)
+                _fail(e, (p, "joined_at"), v3, _K21)
         if "left_at" in d:
-            v17 = d["left_at"]
-            if isinstance(v17, str):
-                if _DATE_TIME_FAST(v17) is None and not _is_date_time(v17):
-                    _fail(e, (p, "left_at"), v17, _K22)
+            v4 = d["left_at"]
+            if isinstance(v4, str):
+                if _DATE_TIME_FAST(v4) is None:
+                    if not _is_date_time(v4):
+                        _fail(e, (p, "left_at"), v4, _K22)
             else:
-                _fail(e, (p, "left_at"), v17, _K23)
+                _fail(e, (p, "left_at"), v4, _K23)
         if "record_type" in d:
-            v18 = d["record_type"]
-            if not isinstance(v18, str):
-                _fail(e, (p, "record_type"), v18, _K24)
+            v5 = d["record_type"]
+            if not isinstance(v5, str):
+                _fail(e, (p, "record_type"), v5, _K24)
         if "session_id" in d:
-            v19 = d["session_id"]
-            if isinstance(v19, str):
-                if _UUID_FAST(v19) is None:
-                    _fail(e, (p, "session_id"), v19, _K25)
+            v6 = d["session_id"]
+            if isinstance(v6, str):
+                if _UUID_FAST(v6) is None:
+                    _fail(e, (p, "session_id"), v6, _K25)
             else:
-                _fail(e, (p, "session_id"), v19, _K26)
+                _fail(e, (p, "session_id"), v6, _K26)
         if "updated_at" in d:
-            v20 = d["updated_at"]
-            if isinstance(v20, str):
-                if _DATE_TIME_FAST(v20) is None and not _is_date_time(v20):
-                    _fail(e, (p, "updated_at"), v20, _K27)
+            v7 = d["updated_at"]
+            if isinstance(v7, str):
+                if _DATE_TIME_FAST(v7) is None:
+                    if not _is_date_time(v7):
+                        _fail(e, (p, "updated_at"), v7, _K27)
             else:
-                _fail(e, (p, "updated_at"), v20, _K28)
+                _fail(e, (p, "updated_at"), v7, _K28)
     else:
         _fail(e, p, d, _K29)
 
@@ -832,137 +818,134 @@ def _v_defs_RoomParticipant(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_RoomSession(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "active" in d:
-            v21 = d["active"]
-            if not isinstance(v21, bool):
-                _fail(e, (p, "active"), v21, _K30)
+            v1 = d["active"]
+            if not isinstance(v1, bool):
+                _fail(e, (p, "active"), v1, _K30)
         if "created_at" in d:
-            v22 = d["created_at"]
-            if isinstance(v22, str):
-                if _DATE_TIME_FAST(v22) is None and not _is_date_time(v22):
-                    _fail(e, (p, "created_at"), v22, _K31)
+            v2 = d["created_at"]
+            if isinstance(v2, str):
+                if _DATE_TIME_FAST(v2) is None:
+                    if not _is_date_time(v2):
+                        _fail(e, (p, "created_at"), v2, _K31)
             else:
-                _fail(e, (p, "created_at"), v22, _K32)
+                _fail(e, (p, "created_at"), v2, _K32)
         if "ended_at" in d:
-            v23 = d["ended_at"]
-            if isinstance(v23, str):
-                if _DATE_TIME_FAST(v23) is None and not _is_date_time(v23):
-                    _fail(e, (p, "ended_at"), v23, _K33)
+            v3 = d["ended_at"]
+            if isinstance(v3, str):
+                if _DATE_TIME_FAST(v3) is None:
+                    if not _is_date_time(v3):
+                        _fail(e, (p, "ended_at"), v3, _K33)
             else:
-                _fail(e, (p, "ended_at"), v23, _K34)
+                _fail(e, (p, "ended_at"), v3, _K34)
         if "id" in d:
-            v24 = d["id"]
-            if isinstance(v24, str):
-                if _UUID_FAST(v24) is None:
-                    _fail(e, (p, "id"), v24, _K35)
+            v4 = d["id"]
+            if isinstance(v4, str):
+                if _UUID_FAST(v4) is None:
+                    _fail(e, (p, "id"), v4, _K35)
             else:
-                _fail(e, (p, "id"), v24, _K36)
+                _fail(e, (p, "id"), v4, _K36)
         if "participants" in d:
-            v25 = d["participants"]
-            if isinstance(v25, list):
-                for i26, v27 in enumerate(v25):
-                    if isinstance(v27, dict):
-                        if "context" in v27:
-                            v28 = v27["context"]
-                            if not isinstance(v28, str):
-                                _fail(e, (p, "participants", i26, "context"), v28, _K17)
-                        if "id" in v27:
-                            v29 = v27["id"]
-                            if isinstance(v29, str):
-                                if _UUID_FAST(v29) is None:
-                                    _fail(e, (p, "participants", i26, "id"), v29, _K18)
+            v5 = d["participants"]
+            if isinstance(v5, list):
+                for i6, v7 in enumerate(v5):
+                    if isinstance(v7, dict):
+                        if "context" in v7:
+                            v8 = v7["context"]
+                            if not isinstance(v8, str):
+                                _fail(e, (p, "participants", i6, "context"), v8, _K17)
+                        if "id" in v7:
+                            v9 = v7["id"]
+                            if isinstance(v9, str):
+                                if _UUID_FAST(v9) is None:
+                                    _fail(e, (p, "participants", i6, "id"), v9, _K18)
                             else:
-                                _fail(e, (p, "participants", i26, "id"), v29, _K19)
-                        if "joined_at" in v27:
-                            v30 = v27["joined_at"]
-                            if isinstance(v30, str):
-                                if _DATE_TIME_FAST(v30) is None and not _is_date_time(
-                                    v30
-                                ):
-                                    _fail(
-                                        e,
-                                        (p, "participants", i26, "joined_at"),
-                                        v30,
-                                        _K20,
-                                    )
+                                _fail(e, (p, "participants", i6, "id"), v9, _K19)
+                        if "joined_at" in v7:
+                            v10 = v7["joined_at"]
+                            if isinstance(v10, str):
+                                if _DATE_TIME_FAST(v10) is None:
+                                    if not _is_date_time(v10):
+                                        _fail(
+                                            e,
+                                            (p, "participants", i6, "joined_at"),
+                                            v10,
+                                            _K20,
+                                        )
                             else:
                                 _fail(
-                                    e, (p, "participants", i26, "joined_at"), v30, _K21
+                                    e, (p, "participants", i6, "joined_at"), v10, _K21
                                 )
-                        if "left_at" in v27:
-                            v31 = v27["left_at"]
-                            if isinstance(v31, str):
-                                if _DATE_TIME_FAST(v31) is None and not _is_date_time(
-                                    v31
-                                ):
-                                    _fail(
-                                        e,
-                                        (p, "participants", i26, "left_at"),
-                                        v31,
-                                        _K22,
-                                    )
+                        if "left_at" in v7:
+                            v11 = v7["left_at"]
+                            if isinstance(v11, str):
+                                if _DATE_TIME_FAST(v11) is None:
+                                    if not _is_date_time(v11):
+                                        _fail(
+                                            e,
+                                            (p, "participants", i6, "left_at"),
+                                            v11,
+                                            _K22,
+                                        )
                             else:
-                                _fail(e, (p, "participants", i26, "left_at"), v31, _K23)
-                        if "record_type" in v27:
-                            v32 = v27["record_type"]
-                            if not isinstance(v32, str):
+                                _fail(e, (p, "participants", i6, "left_at"), v11, _K23)
+                        if "record_type" in v7:
+                            v12 = v7["record_type"]
+                            if not isinstance(v12, str):
                                 _fail(
-                                    e,
-                                    (p, "participants", i26, "record_type"),
-                                    v32,
-                                    _K24,
+                                    e, (p, "participants", i6, "record_type"), v12, _K24
                                 )
-                        if "session_id" in v27:
-                            v33 = v27["session_id"]
-                            if isinstance(v33, str):
-                                if _UUID_FAST(v33) is None:
+                        if "session_id" in v7:
+                            v13 = v7["session_id"]
+                            if isinstance(v13, str):
+                                if _UUID_FAST(v13) is None:
                                     _fail(
                                         e,
-                                        (p, "participants", i26, "session_id"),
-                                        v33,
+                                        (p, "participants", i6, "session_id"),
+                                        v13,
                                         _K25,
                                     )
                             else:
                                 _fail(
-                                    e, (p, "participants", i26, "session_id"), v33, _K26
+                                    e, (p, "participants", i6, "session_id"), v13, _K26
                                 )
-                        if "updated_at" in v27:
-                            v34 = v27["updated_at"]
-                            if isinstance(v34, str):
-                                if _DATE_TIME_FAST(v34) is None and not _is_date_time(
-                                    v34
-                                ):
-                                    _fail(
-                                        e,
-                                        (p, "participants", i26, "updated_at"),
-                                        v34,
-                                        _K27,
-                                    )
+                        if "updated_at" in v7:
+                            v14 = v7["updated_at"]
+                            if isinstance(v14, str):
+                                if _DATE_TIME_FAST(v14) is None:
+                                    if not _is_date_time(v14):
+                                        _fail(
+                                            e,
+                                            (p, "participants", i6, "updated_at"),
+                                            v14,
+                                            _K27,
+                                        )
                             else:
                                 _fail(
-                                    e, (p, "participants", i26, "updated_at"), v34, _K28
+                                    e, (p, "participants", i6, "updated_at"), v14, _K28
                                 )
                     else:
-                        _fail(e, (p, "participants", i26), v27, _K29)
+                        _fail(e, (p, "participants", i6), v7, _K29)
             else:
-                _fail(e, (p, "participants"), v25, _K37)
+                _fail(e, (p, "participants"), v5, _K37)
         if "record_type" in d:
-            v35 = d["record_type"]
-            if not isinstance(v35, str):
-                _fail(e, (p, "record_type"), v35, _K38)
+            v15 = d["record_type"]
+            if not isinstance(v15, str):
+                _fail(e, (p, "record_type"), v15, _K38)
         if "room_id" in d:
-            v36 = d["room_id"]
-            if isinstance(v36, str):
-                if _UUID_FAST(v36) is None:
-                    _fail(e, (p, "room_id"), v36, _K39)
+            v16 = d["room_id"]
+            if isinstance(v16, str):
+                if _UUID_FAST(v16) is None:
+                    _fail(e, (p, "room_id"), v16, _K39)
             else:
-                _fail(e, (p, "room_id"), v36, _K40)
+                _fail(e, (p, "room_id"), v16, _K40)
         if "updated_at" in d:
-            v37 = d["updated_at"]
-            if isinstance(v37, str):
-                if _DATE_TIME_FAST(v37) is None and not _is_date_time(v37):
-                    _fail(e, (p, "updated_at"), v37, _K41)
+            v17 = d["updated_at"]
+            if isinstance(v17, str):
+                if _DATE_TIME_FAST(v17) is None:
+                    if not _is_date_time(v17):
+                        _fail(e, (p, "updated_at"), v17, _K41)
             else:
-                _fail(e, (p, "updated_at"), v37, _K42)
+                _fail(e, (p, "updated_at"), v17, _K42)
     else:
         _fail(e, p, d, _K43)
 
@@ -970,37 +953,37 @@ def _v_defs_RoomSession(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_VideoError(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "code" in d:
-            v38 = d["code"]
-            if not isinstance(v38, str):
-                _fail(e, (p, "code"), v38, _K44)
+            v1 = d["code"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "code"), v1, _K44)
         if "detail" in d:
-            v39 = d["detail"]
-            if not isinstance(v39, str):
-                _fail(e, (p, "detail"), v39, _K45)
+            v2 = d["detail"]
+            if not isinstance(v2, str):
+                _fail(e, (p, "detail"), v2, _K45)
         if "meta" in d:
-            v40 = d["meta"]
-            if isinstance(v40, dict):
-                for k41, v42 in v40.items():
+            v3 = d["meta"]
+            if isinstance(v3, dict):
+                for k4, v5 in v3.items():
                     pass
             else:
-                _fail(e, (p, "meta"), v40, _K46)
+                _fail(e, (p, "meta"), v3, _K46)
         if "source" in d:
-            v43 = d["source"]
-            if isinstance(v43, dict):
-                if "parameter" in v43:
-                    v44 = v43["parameter"]
-                    if not isinstance(v44, str):
-                        _fail(e, (p, "source", "parameter"), v44, _K47)
-                if "pointer" in v43:
-                    v45 = v43["pointer"]
-                    if not isinstance(v45, str):
-                        _fail(e, (p, "source", "pointer"), v45, _K48)
+            v6 = d["source"]
+            if isinstance(v6, dict):
+                if "parameter" in v6:
+                    v7 = v6["parameter"]
+                    if not isinstance(v7, str):
+                        _fail(e, (p, "source", "parameter"), v7, _K47)
+                if "pointer" in v6:
+                    v8 = v6["pointer"]
+                    if not isinstance(v8, str):
+                        _fail(e, (p, "source", "pointer"), v8, _K48)
             else:
-                _fail(e, (p, "source"), v43, _K49)
+                _fail(e, (p, "source"), v6, _K49)
         if "title" in d:
-            v46 = d["title"]
-            if not isinstance(v46, str):
-                _fail(e, (p, "title"), v46, _K50)
+            v9 = d["title"]
+            if not isinstance(v9, str):
+                _fail(e, (p, "title"), v9, _K50)
         if "code" not in d:
             _fail(e, p, d, _K51)
         if "title" not in d:
@@ -1012,13 +995,13 @@ def _v_defs_VideoError(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_VideoErrorSource(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "parameter" in d:
-            v47 = d["parameter"]
-            if not isinstance(v47, str):
-                _fail(e, (p, "parameter"), v47, _K47)
+            v1 = d["parameter"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "parameter"), v1, _K47)
         if "pointer" in d:
-            v48 = d["pointer"]
-            if not isinstance(v48, str):
-                _fail(e, (p, "pointer"), v48, _K48)
+            v2 = d["pointer"]
+            if not isinstance(v2, str):
+                _fail(e, (p, "pointer"), v2, _K48)
     else:
         _fail(e, p, d, _K49)
 
@@ -1026,91 +1009,91 @@ def _v_defs_VideoErrorSource(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_ListRoomSessionsFilter(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "active" in d:
-            v49 = d["active"]
-            if not isinstance(v49, bool):
-                _fail(e, (p, "active"), v49, _K54)
+            v1 = d["active"]
+            if not isinstance(v1, bool):
+                _fail(e, (p, "active"), v1, _K54)
         if "date_created_at" in d:
-            v50 = d["date_created_at"]
-            if isinstance(v50, dict):
-                if "eq" in v50:
-                    v51 = v50["eq"]
-                    if isinstance(v51, str):
-                        if not _is_date(v51):
-                            _fail(e, (p, "date_created_at", "eq"), v51, _K55)
+            v2 = d["date_created_at"]
+            if isinstance(v2, dict):
+                if "eq" in v2:
+                    v3 = v2["eq"]
+                    if isinstance(v3, str):
+                        if not _is_date(v3):
+                            _fail(e, (p, "date_created_at", "eq"), v3, _K55)
                     else:
-                        _fail(e, (p, "date_created_at", "eq"), v51, _K56)
-                if "gte" in v50:
-                    v52 = v50["gte"]
-                    if isinstance(v52, str):
-                        if not _is_date(v52):
-                            _fail(e, (p, "date_created_at", "gte"), v52, _K57)
+                        _fail(e, (p, "date_created_at", "eq"), v3, _K56)
+                if "gte" in v2:
+                    v4 = v2["gte"]
+                    if isinstance(v4, str):
+                        if not _is_date(v4):
+                            _fail(e, (p, "date_created_at", "gte"), v4, _K57)
                     else:
-                        _fail(e, (p, "date_created_at", "gte"), v52, _K58)
-                if "lte" in v50:
-                    v53 = v50["lte"]
-                    if isinstance(v53, str):
-                        if not _is_date(v53):
-                            _fail(e, (p, "date_created_at", "lte"), v53, _K59)
+                        _fail(e, (p, "date_created_at", "gte"), v4, _K58)
+                if "lte" in v2:
+                    v5 = v2["lte"]
+                    if isinstance(v5, str):
+                        if not _is_date(v5):
+                            _fail(e, (p, "date_created_at", "lte"), v5, _K59)
                     else:
-                        _fail(e, (p, "date_created_at", "lte"), v53, _K60)
+                        _fail(e, (p, "date_created_at", "lte"), v5, _K60)
             else:
-                _fail(e, (p, "date_created_at"), v50, _K61)
+                _fail(e, (p, "date_created_at"), v2, _K61)
         if "date_ended_at" in d:
-            v54 = d["date_ended_at"]
-            if isinstance(v54, dict):
-                if "eq" in v54:
-                    v55 = v54["eq"]
-                    if isinstance(v55, str):
-                        if not _is_date(v55):
-                            _fail(e, (p, "date_ended_at", "eq"), v55, _K62)
+            v6 = d["date_ended_at"]
+            if isinstance(v6, dict):
+                if "eq" in v6:
+                    v7 = v6["eq"]
+                    if isinstance(v7, str):
+                        if not _is_date(v7):
+                            _fail(e, (p, "date_ended_at", "eq"), v7, _K62)
                     else:
-                        _fail(e, (p, "date_ended_at", "eq"), v55, _K63)
-                if "gte" in v54:
-                    v56 = v54["gte"]
-                    if isinstance(v56, str):
-                        if not _is_date(v56):
-                            _fail(e, (p, "date_ended_at", "gte"), v56, _K64)
+                        _fail(e, (p, "date_ended_at", "eq"), v7, _K63)
+                if "gte" in v6:
+                    v8 = v6["gte"]
+                    if isinstance(v8, str):
+                        if not _is_date(v8):
+                            _fail(e, (p, "date_ended_at", "gte"), v8, _K64)
                     else:
-                        _fail(e, (p, "date_ended_at", "gte"), v56, _K65)
-                if "lte" in v54:
-                    v57 = v54["lte"]
-                    if isinstance(v57, str):
-                        if not _is_date(v57):
-                            _fail(e, (p, "date_ended_at", "lte"), v57, _K66)
+                        _fail(e, (p, "date_ended_at", "gte"), v8, _K65)
+                if "lte" in v6:
+                    v9 = v6["lte"]
+                    if isinstance(v9, str):
+                        if not _is_date(v9):
+                            _fail(e, (p, "date_ended_at", "lte"), v9, _K66)
                     else:
-                        _fail(e, (p, "date_ended_at", "lte"), v57, _K67)
+                        _fail(e, (p, "date_ended_at", "lte"), v9, _K67)
             else:
-                _fail(e, (p, "date_ended_at"), v54, _K68)
+                _fail(e, (p, "date_ended_at"), v6, _K68)
         if "date_updated_at" in d:
-            v58 = d["date_updated_at"]
-            if isinstance(v58, dict):
-                if "eq" in v58:
-                    v59 = v58["eq"]
-                    if isinstance(v59, str):
-                        if not _is_date(v59):
-                            _fail(e, (p, "date_updated_at", "eq"), v59, _K69)
+            v10 = d["date_updated_at"]
+            if isinstance(v10, dict):
+                if "eq" in v10:
+                    v11 = v10["eq"]
+                    if isinstance(v11, str):
+                        if not _is_date(v11):
+                            _fail(e, (p, "date_updated_at", "eq"), v11, _K69)
                     else:
-                        _fail(e, (p, "date_updated_at", "eq"), v59, _K70)
-                if "gte" in v58:
-                    v60 = v58["gte"]
-                    if isinstance(v60, str):
-                        if not _is_date(v60):
-                            _fail(e, (p, "date_updated_at", "gte"), v60, _K71)
+                        _fail(e, (p, "date_updated_at", "eq"), v11, _K70)
+                if "gte" in v10:
+                    v12 = v10["gte"]
+                    if isinstance(v12, str):
+                        if not _is_date(v12):
+                            _fail(e, (p, "date_updated_at", "gte"), v12, _K71)
                     else:
-                        _fail(e, (p, "date_updated_at", "gte"), v60, _K72)
-                if "lte" in v58:
-                    v61 = v58["lte"]
-                    if isinstance(v61, str):
-                        if not _is_date(v61):
-                            _fail(e, (p, "date_updated_at", "lte"), v61, _K73)
+                        _fail(e, (p, "date_updated_at", "gte"), v12, _K72)
+                if "lte" in v10:
+                    v13 = v10["lte"]
+                    if isinstance(v13, str):
+                        if not _is_date(v13):
+                            _fail(e, (p, "date_updated_at", "lte"), v13, _K73)
                     else:
-                        _fail(e, (p, "date_updated_at", "lte"), v61, _K74)
+                        _fail(e, (p, "date_updated_at", "lte"), v13, _K74)
             else:
-                _fail(e, (p, "date_updated_at"), v58, _K75)
+                _fail(e, (p, "date_updated_at"), v10, _K75)
         if "room_id" in d:
-            v62 = d["room_id"]
-            if not isinstance(v62, str):
-                _fail(e, (p, "room_id"), v62, _K76)
+            v14 = d["room_id"]
+            if not isinstance(v14, str):
+                _fail(e, (p, "room_id"), v14, _K76)
     else:
         _fail(e, p, d, _K77)
 
@@ -1118,26 +1101,26 @@ def _v_defs_ListRoomSessionsFilter(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_ListRoomSessionsFilterDateCreatedAt(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "eq" in d:
-            v63 = d["eq"]
-            if isinstance(v63, str):
-                if not _is_date(v63):
-                    _fail(e, (p, "eq"), v63, _K55)
+            v1 = d["eq"]
+            if isinstance(v1, str):
+                if not _is_date(v1):
+                    _fail(e, (p, "eq"), v1, _K55)
             else:
-                _fail(e, (p, "eq"), v63, _K56)
+                _fail(e, (p, "eq"), v1, _K56)
         if "gte" in d:
-            v64 = d["gte"]
-            if isinstance(v64, str):
-                if not _is_date(v64):
-                    _fail(e, (p, "gte"), v64, _K57)
+            v2 = d["gte"]
+            if isinstance(v2, str):
+                if not _is_date(v2):
+                    _fail(e, (p, "gte"), v2, _K57)
             else:
-                _fail(e, (p, "gte"), v64, _K58)
+                _fail(e, (p, "gte"), v2, _K58)
         if "lte" in d:
-            v65 = d["lte"]
-            if isinstance(v65, str):
-                if not _is_date(v65):
-                    _fail(e, (p, "lte"), v65, _K59)
+            v3 = d["lte"]
+            if isinstance(v3, str):
+                if not _is_date(v3):
+                    _fail(e, (p, "lte"), v3, _K59)
             else:
-                _fail(e, (p, "lte"), v65, _K60)
+                _fail(e, (p, "lte"), v3, _K60)
     else:
         _fail(e, p, d, _K61)
 
@@ -1145,26 +1128,26 @@ def _v_defs_ListRoomSessionsFilterDateCreatedAt(d: Any, e: _Sink, p: Any) -> Non
 def _v_defs_ListRoomSessionsFilterDateEndedAt(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "eq" in d:
-            v66 = d["eq"]
-            if isinstance(v66, str):
-                if not _is_date(v66):
-                    _fail(e, (p, "eq"), v66, _K62)
+            v1 = d["eq"]
+            if isinstance(v1, str):
+                if not _is_date(v1):
+                    _fail(e, (p, "eq"), v1, _K62)
             else:
-                _fail(e, (p, "eq"), v66, _K63)
+                _fail(e, (p, "eq"), v1, _K63)
         if "gte" in d:
-            v67 = d["gte"]
-            if isinstance(v67, str):
-                if not _is_date(v67):
-                    _fail(e, (p, "gte"), v67, _K64)
+            v2 = d["gte"]
+            if isinstance(v2, str):
+                if not _is_date(v2):
+                    _fail(e, (p, "gte"), v2, _K64)
             else:
-                _fail(e, (p, "gte"), v67, _K65)
+                _fail(e, (p, "gte"), v2, _K65)
         if "lte" in d:
-            v68 = d["lte"]
-            if isinstance(v68, str):
-                if not _is_date(v68):
-                    _fail(e, (p, "lte"), v68, _K66)
+            v3 = d["lte"]
+            if isinstance(v3, str):
+                if not _is_date(v3):
+                    _fail(e, (p, "lte"), v3, _K66)
             else:
-                _fail(e, (p, "lte"), v68, _K67)
+                _fail(e, (p, "lte"), v3, _K67)
     else:
         _fail(e, p, d, _K68)
 
@@ -1172,26 +1155,26 @@ def _v_defs_ListRoomSessionsFilterDateEndedAt(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_ListRoomSessionsFilterDateUpdatedAt(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "eq" in d:
-            v69 = d["eq"]
-            if isinstance(v69, str):
-                if not _is_date(v69):
-                    _fail(e, (p, "eq"), v69, _K69)
+            v1 = d["eq"]
+            if isinstance(v1, str):
+                if not _is_date(v1):
+                    _fail(e, (p, "eq"), v1, _K69)
             else:
-                _fail(e, (p, "eq"), v69, _K70)
+                _fail(e, (p, "eq"), v1, _K70)
         if "gte" in d:
-            v70 = d["gte"]
-            if isinstance(v70, str):
-                if not _is_date(v70):
-                    _fail(e, (p, "gte"), v70, _K71)
+            v2 = d["gte"]
+            if isinstance(v2, str):
+                if not _is_date(v2):
+                    _fail(e, (p, "gte"), v2, _K71)
             else:
-                _fail(e, (p, "gte"), v70, _K72)
+                _fail(e, (p, "gte"), v2, _K72)
         if "lte" in d:
-            v71 = d["lte"]
-            if isinstance(v71, str):
-                if not _is_date(v71):
-                    _fail(e, (p, "lte"), v71, _K73)
+            v3 = d["lte"]
+            if isinstance(v3, str):
+                if not _is_date(v3):
+                    _fail(e, (p, "lte"), v3, _K73)
             else:
-                _fail(e, (p, "lte"), v71, _K74)
+                _fail(e, (p, "lte"), v3, _K74)
     else:
         _fail(e, p, d, _K75)
 
@@ -1199,31 +1182,21 @@ def _v_defs_ListRoomSessionsFilterDateUpdatedAt(d: Any, e: _Sink, p: Any) -> Non
 def _v_defs_VideoPageConsolidated(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "number" in d:
-            v72 = d["number"]
-            if isinstance(v72, (int, float)) and not isinstance(v72, bool):
-                if v72 < 1:
-                    _fail(e, (p, "number"), v72, _K78)
-            if not (
-                (
-                    (isinstance(v72, int) and not isinstance(v72, bool))
-                    or (isinstance(v72, float) and v72.is_integer())
-                )
-            ):
-                _fail(e, (p, "number"), v72, _K79)
+            v1 = d["number"]
+            if type(v1) in _NUMBER or _is_number(v1):
+                if v1 < 1:
+                    _fail(e, (p, "number"), v1, _K78)
+            if not (type(v1) is int or _is_integral(v1)):
+                _fail(e, (p, "number"), v1, _K79)
         if "size" in d:
-            v73 = d["size"]
-            if isinstance(v73, (int, float)) and not isinstance(v73, bool):
-                if v73 > 250:
-                    _fail(e, (p, "size"), v73, _K80)
-                if v73 < 1:
-                    _fail(e, (p, "size"), v73, _K81)
-            if not (
-                (
-                    (isinstance(v73, int) and not isinstance(v73, bool))
-                    or (isinstance(v73, float) and v73.is_integer())
-                )
-            ):
-                _fail(e, (p, "size"), v73, _K82)
+            v2 = d["size"]
+            if type(v2) in _NUMBER or _is_number(v2):
+                if v2 > 250:
+                    _fail(e, (p, "size"), v2, _K80)
+                if v2 < 1:
+                    _fail(e, (p, "size"), v2, _K81)
+            if not (type(v2) is int or _is_integral(v2)):
+                _fail(e, (p, "size"), v2, _K82)
     else:
         _fail(e, p, d, _K83)
 
@@ -1231,53 +1204,33 @@ def _v_defs_VideoPageConsolidated(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_ListRoomSessionsResponse(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "data" in d:
-            v74 = d["data"]
-            if isinstance(v74, list):
-                for i75, v76 in enumerate(v74):
-                    _v_defs_RoomSession(v76, e, (p, "data", i75))
+            v1 = d["data"]
+            if isinstance(v1, list):
+                for i2, v3 in enumerate(v1):
+                    _v_defs_RoomSession(v3, e, (p, "data", i2))
             else:
-                _fail(e, (p, "data"), v74, _K84)
+                _fail(e, (p, "data"), v1, _K84)
         if "meta" in d:
-            v77 = d["meta"]
-            if isinstance(v77, dict):
-                if "page_number" in v77:
-                    v78 = v77["page_number"]
-                    if not (
-                        (
-                            (isinstance(v78, int) and not isinstance(v78, bool))
-                            or (isinstance(v78, float) and v78.is_integer())
-                        )
-                    ):
-                        _fail(e, (p, "meta", "page_number"), v78, _K12)
-                if "page_size" in v77:
-                    v79 = v77["page_size"]
-                    if not (
-                        (
-                            (isinstance(v79, int) and not isinstance(v79, bool))
-                            or (isinstance(v79, float) and v79.is_integer())
-                        )
-                    ):
-                        _fail(e, (p, "meta", "page_size"), v79, _K13)
-                if "total_pages" in v77:
-                    v80 = v77["total_pages"]
-                    if not (
-                        (
-                            (isinstance(v80, int) and not isinstance(v80, bool))
-                            or (isinstance(v80, float) and v80.is_integer())
-                        )
-                    ):
-                        _fail(e, (p, "meta", "total_pages"), v80, _K14)
-                if "total_results" in v77:
-                    v81 = v77["total_results"]
-                    if not (
-                        (
-                            (isinstance(v81, int) and not isinstance(v81, bool))
-                            or (isinstance(v81, float) and v81.is_integer())
-                        )
-                    ):
-                        _fail(e, (p, "meta", "total_results"), v81, _K15)
+            v4 = d["meta"]
+            if isinstance(v4, dict):
+                if "page_number" in v4:
+                    v5 = v4["page_number"]
+                    if not (type(v5) is int or _is_integral(v5)):
+                        _fail(e, (p, "meta", "page_number"), v5, _K12)
+                if "page_size" in v4:
+                    v6 = v4["page_size"]
+                    if not (type(v6) is int or _is_integral(v6)):
+                        _fail(e, (p, "meta", "page_size"), v6, _K13)
+                if "total_pages" in v4:
+                    v7 = v4["total_pages"]
+                    if not (type(v7) is int or _is_integral(v7)):
+                        _fail(e, (p, "meta", "total_pages"), v7, _K14)
+                if "total_results" in v4:
+                    v8 = v4["total_results"]
+                    if not (type(v8) is int or _is_integral(v8)):
+                        _fail(e, (p, "meta", "total_results"), v8, _K15)
             else:
-                _fail(e, (p, "meta"), v77, _K16)
+                _fail(e, (p, "meta"), v4, _K16)
     else:
         _fail(e, p, d, _K85)
 
@@ -1285,13 +1238,13 @@ def _v_defs_ListRoomSessionsResponse(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_VideoGenericErrorResponse(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "message" in d:
-            v82 = d["message"]
-            if not isinstance(v82, str):
-                _fail(e, (p, "message"), v82, _K86)
+            v1 = d["message"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "message"), v1, _K86)
         if "success" in d:
-            v83 = d["success"]
-            if not isinstance(v83, bool):
-                _fail(e, (p, "success"), v83, _K87)
+            v2 = d["success"]
+            if not isinstance(v2, bool):
+                _fail(e, (p, "success"), v2, _K87)
     else:
         _fail(e, p, d, _K88)
 
@@ -1299,8 +1252,8 @@ def _v_defs_VideoGenericErrorResponse(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_ViewRoomSessionResponse(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "data" in d:
-            v84 = d["data"]
-            _v_defs_RoomSession(v84, e, (p, "data"))
+            v1 = d["data"]
+            _v_defs_RoomSession(v1, e, (p, "data"))
     else:
         _fail(e, p, d, _K89)
 
@@ -1308,14 +1261,14 @@ def _v_defs_ViewRoomSessionResponse(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_EndSessionResponse(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "data" in d:
-            v85 = d["data"]
-            if isinstance(v85, dict):
-                if "result" in v85:
-                    v86 = v85["result"]
-                    if not isinstance(v86, str):
-                        _fail(e, (p, "data", "result"), v86, _K90)
+            v1 = d["data"]
+            if isinstance(v1, dict):
+                if "result" in v1:
+                    v2 = v1["result"]
+                    if not isinstance(v2, str):
+                        _fail(e, (p, "data", "result"), v2, _K90)
             else:
-                _fail(e, (p, "data"), v85, _K91)
+                _fail(e, (p, "data"), v1, _K91)
     else:
         _fail(e, p, d, _K92)
 
@@ -1323,9 +1276,9 @@ def _v_defs_EndSessionResponse(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_EndSessionResponseData(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "result" in d:
-            v87 = d["result"]
-            if not isinstance(v87, str):
-                _fail(e, (p, "result"), v87, _K90)
+            v1 = d["result"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "result"), v1, _K90)
     else:
         _fail(e, p, d, _K91)
 
@@ -1333,14 +1286,14 @@ def _v_defs_EndSessionResponseData(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_KickParticipantInSessionResponse(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "data" in d:
-            v88 = d["data"]
-            if isinstance(v88, dict):
-                if "result" in v88:
-                    v89 = v88["result"]
-                    if not isinstance(v89, str):
-                        _fail(e, (p, "data", "result"), v89, _K93)
+            v1 = d["data"]
+            if isinstance(v1, dict):
+                if "result" in v1:
+                    v2 = v1["result"]
+                    if not isinstance(v2, str):
+                        _fail(e, (p, "data", "result"), v2, _K93)
             else:
-                _fail(e, (p, "data"), v88, _K94)
+                _fail(e, (p, "data"), v1, _K94)
     else:
         _fail(e, p, d, _K95)
 
@@ -1348,9 +1301,9 @@ def _v_defs_KickParticipantInSessionResponse(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_KickParticipantInSessionResponseData(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "result" in d:
-            v90 = d["result"]
-            if not isinstance(v90, str):
-                _fail(e, (p, "result"), v90, _K93)
+            v1 = d["result"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "result"), v1, _K93)
     else:
         _fail(e, p, d, _K94)
 
@@ -1358,14 +1311,14 @@ def _v_defs_KickParticipantInSessionResponseData(d: Any, e: _Sink, p: Any) -> No
 def _v_defs_MuteParticipantInSessionResponse(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "data" in d:
-            v91 = d["data"]
-            if isinstance(v91, dict):
-                if "result" in v91:
-                    v92 = v91["result"]
-                    if not isinstance(v92, str):
-                        _fail(e, (p, "data", "result"), v92, _K96)
+            v1 = d["data"]
+            if isinstance(v1, dict):
+                if "result" in v1:
+                    v2 = v1["result"]
+                    if not isinstance(v2, str):
+                        _fail(e, (p, "data", "result"), v2, _K96)
             else:
-                _fail(e, (p, "data"), v91, _K97)
+                _fail(e, (p, "data"), v1, _K97)
     else:
         _fail(e, p, d, _K98)
 
@@ -1373,9 +1326,9 @@ def _v_defs_MuteParticipantInSessionResponse(d: Any, e: _Sink, p: Any) -> None:
 def _v_defs_MuteParticipantInSessionResponseData(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "result" in d:
-            v93 = d["result"]
-            if not isinstance(v93, str):
-                _fail(e, (p, "result"), v93, _K96)
+            v1 = d["result"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "result"), v1, _K96)
     else:
         _fail(e, p, d, _K97)
 
@@ -1383,14 +1336,14 @@ def _v_defs_MuteParticipantInSessionResponseData(d: Any, e: _Sink, p: Any) -> No
 def _v_defs_UnmuteParticipantInSessionResponse(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "data" in d:
-            v94 = d["data"]
-            if isinstance(v94, dict):
-                if "result" in v94:
-                    v95 = v94["result"]
-                    if not isinstance(v95, str):
-                        _fail(e, (p, "data", "result"), v95, _K99)
+            v1 = d["data"]
+            if isinstance(v1, dict):
+                if "result" in v1:
+                    v2 = v1["result"]
+                    if not isinstance(v2, str):
+                        _fail(e, (p, "data", "result"), v2, _K99)
             else:
-                _fail(e, (p, "data"), v94, _K100)
+                _fail(e, (p, "data"), v1, _K100)
     else:
         _fail(e, p, d, _K101)
 
@@ -1398,9 +1351,9 @@ def _v_defs_UnmuteParticipantInSessionResponse(d: Any, e: _Sink, p: Any) -> None
 def _v_defs_UnmuteParticipantInSessionResponseData(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "result" in d:
-            v96 = d["result"]
-            if not isinstance(v96, str):
-                _fail(e, (p, "result"), v96, _K99)
+            v1 = d["result"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "result"), v1, _K99)
     else:
         _fail(e, p, d, _K100)
 
@@ -1408,87 +1361,87 @@ def _v_defs_UnmuteParticipantInSessionResponseData(d: Any, e: _Sink, p: Any) -> 
 def _v_defs_RetrieveListRoomParticipantsFilter(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "context" in d:
-            v97 = d["context"]
-            if not isinstance(v97, str):
-                _fail(e, (p, "context"), v97, _K102)
+            v1 = d["context"]
+            if not isinstance(v1, str):
+                _fail(e, (p, "context"), v1, _K102)
         if "date_joined_at" in d:
-            v98 = d["date_joined_at"]
-            if isinstance(v98, dict):
-                if "eq" in v98:
-                    v99 = v98["eq"]
-                    if isinstance(v99, str):
-                        if not _is_date(v99):
-                            _fail(e, (p, "date_joined_at", "eq"), v99, _K103)
+            v2 = d["date_joined_at"]
+            if isinstance(v2, dict):
+                if "eq" in v2:
+                    v3 = v2["eq"]
+                    if isinstance(v3, str):
+                        if not _is_date(v3):
+                            _fail(e, (p, "date_joined_at", "eq"), v3, _K103)
                     else:
-                        _fail(e, (p, "date_joined_at", "eq"), v99, _K104)
-                if "gte" in v98:
-                    v100 = v98["gte"]
-                    if isinstance(v100, str):
-                        if not _is_date(v100):
-                            _fail(e, (p, "date_joined_at", "gte"), v100, _K105)
+                        _fail(e, (p, "date_joined_at", "eq"), v3, _K104)
+                if "gte" in v2:
+                    v4 = v2["gte"]
+                    if isinstance(v4, str):
+                        if not _is_date(v4):
+                            _fail(e, (p, "date_joined_at", "gte"), v4, _K105)
                     else:
-                        _fail(e, (p, "date_joined_at", "gte"), v100, _K106)
-                if "lte" in v98:
-                    v101 = v98["lte"]
-                    if isinstance(v101, str):
-                        if not _is_date(v101):
-                            _fail(e, (p, "date_joined_at", "lte"), v101, _K107)
+                        _fail(e, (p, "date_joined_at", "gte"), v4, _K106)
+                if "lte" in v2:
+                    v5 = v2["lte"]
+                    if isinstance(v5, str):
+                        if not _is_date(v5):
+                            _fail(e, (p, "date_joined_at", "lte"), v5, _K107)
                     else:
-                        _fail(e, (p, "date_joined_at", "lte"), v101, _K108)
+                        _fail(e, (p, "date_joined_at", "lte"), v5, _K108)
             else:
-                _fail(e, (p, "date_joined_at"), v98, _K109)
+                _fail(e, (p, "date_joined_at"), v2, _K109)
         if "date_left_at" in d:
-            v102 = d["date_left_at"]
-            if isinstance(v102, dict):
-                if "eq" in v102:
-                    v103 = v102["eq"]
-                    if isinstance(v103, str):
-                        if not _is_date(v103):
-                            _fail(e, (p, "date_left_at", "eq"), v103, _K110)
+            v6 = d["date_left_at"]
+            if isinstance(v6, dict):
+                if "eq" in v6:
+                    v7 = v6["eq"]
+                    if isinstance(v7, str):
+                        if not _is_date(v7):
+                            _fail(e, (p, "date_left_at", "eq"), v7, _K110)
                     else:
-                        _fail(e, (p, "date_left_at", "eq"), v103, _K111)
-                if "gte" in v102:
-                    v104 = v102["gte"]
-                    if isinstance(v104, str):
-                        if not _is_date(v104):
-                            _fail(e, (p, "date_left_at", "gte"), v104, _K112)
+                        _fail(e, (p, "date_left_at", "eq"), v7, _K111)
+                if "gte" in v6:
+                    v8 = v6["gte"]
+                    if isinstance(v8, str):
+                        if not _is_date(v8):
+                            _fail(e, (p, "date_left_at", "gte"), v8, _K112)
                     else:
-                        _fail(e, (p, "date_left_at", "gte"), v104, _K113)
-                if "lte" in v102:
-                    v105 = v102["lte"]
-                    if isinstance(v105, str):
-                        if not _is_date(v105):
-                            _fail(e, (p, "date_left_at", "lte"), v105, _K114)
+                        _fail(e, (p, "date_left_at", "gte"), v8, _K113)
+                if "lte" in v6:
+                    v9 = v6["lte"]
+                    if isinstance(v9, str):
+                        if not _is_date(v9):
+                            _fail(e, (p, "date_left_at", "lte"), v9, _K114)
                     else:
-                        _fail(e, (p, "date_left_at", "lte"), v105, _K115)
+                        _fail(e, (p, "date_left_at", "lte"), v9, _K115)
             else:
-                _fail(e, (p, "date_left_at"), v102, _K116)
+                _fail(e, (p, "date_left_at"), v6, _K116)
         if "date_updated_at" in d:
-            v106 = d["date_updated_at"]
-            if isinstance(v106, dict):
-                if "eq" in v106:
-                    v107 = v106["eq"]
-                    if isinstance(v107, str):
-                        if not _is_date(v107):
-                            _fail(e, (p, "date_updated_at", "eq"), v107, _K117)
+            v10 = d["date_updated_at"]
+            if isinstance(v10, dict):
+                if "eq" in v10:
+                    v11 = v10["eq"]
+                    if isinstance(v11, str):
+                        if not _is_date(v11):
+                            _fail(e, (p, "date_updated_at", "eq"), v11, _K117)
                     else:
-                        _fail(e, (p, "date_updated_at", "eq"), v107, _K118)
-                if "gte" in v106:
-                    v108 = v106["gte"]
-                    if isinstance(v108, str):
-                        if not _is_date(v108):
-                            _fail(e, (p, "date_updated_at", "gte"), v108, _K119)
+                        _fail(e, (p, "date_updated_at", "eq"), v11, _K118)
+                if "gte" in v10:
+                    v12 = v10["gte"]
+                    if isinstance(v12, str):
+                        if not _is_date(v12):
+                            _fail(e, (p, "date_updated_at", "gte"), v12, _K119)
                     else:
-                        _fail(e, (p, "date_updated_at", "gte"), v108, _K120)
-                if "lte" in v106:
-                    v109 = v106["lte"]
-                    if isinstance(v109, str):
-                        if not _is_date(v109):
-                            _fail(e, (p, "date_updated_at", "lte"), v109, _K121)
+                        _fail(e, (p, "date_updated_at", "gte"), v12, _K120)
+                if "lte" in v10:
+                    v13 = v10["lte"]
+                    if isinstance(v13, str):
+                        if not _is_date(v13):
+                            _fail(e, (p, "date_updated_at", "lte"), v13, _K121)
                     else:
-                        _fail(e, (p, "date_updated_at", "lte"), v109, _K122)
+                        _fail(e, (p, "date_updated_at", "lte"), v13, _K122)
             else:
-                _fail(e, (p, "date_updated_at"), v106, _K123)
+                _fail(e, (p, "date_updated_at"), v10, _K123)
     else:
         _fail(e, p, d, _K124)
 
@@ -1498,26 +1451,26 @@ def _v_defs_RetrieveListRoomParticipantsFilterDateJoinedAt(
 ) -> None:
     if isinstance(d, dict):
         if "eq" in d:
-            v110 = d["eq"]
-            if isinstance(v110, str):
-                if not _is_date(v110):
-                    _fail(e, (p, "eq"), v110, _K103)
+            v1 = d["eq"]
+            if isinstance(v1, str):
+                if not _is_date(v1):
+                    _fail(e, (p, "eq"), v1, _K103)
             else:
-                _fail(e, (p, "eq"), v110, _K104)
+                _fail(e, (p, "eq"), v1, _K104)
         if "gte" in d:
-            v111 = d["gte"]
-            if isinstance(v111, str):
-                if not _is_date(v111):
-                    _fail(e, (p, "gte"), v111, _K105)
+            v2 = d["gte"]
+            if isinstance(v2, str):
+                if not _is_date(v2):
+                    _fail(e, (p, "gte"), v2, _K105)
             else:
-                _fail(e, (p, "gte"), v111, _K106)
+                _fail(e, (p, "gte"), v2, _K106)
         if "lte" in d:
-            v112 = d["lte"]
-            if isinstance(v112, str):
-                if not _is_date(v112):
-                    _fail(e, (p, "lte"), v112, _K107)
+            v3 = d["lte"]
+            if isinstance(v3, str):
+                if not _is_date(v3):
+                    _fail(e, (p, "lte"), v3, _K107)
             else:
-                _fail(e, (p, "lte"), v112, _K108)
+                _fail(e, (p, "lte"), v3, _K108)
     else:
         _fail(e, p, d, _K109)
 
@@ -1527,26 +1480,26 @@ def _v_defs_RetrieveListRoomParticipantsFilterDateLeftAt(
 ) -> None:
     if isinstance(d, dict):
         if "eq" in d:
-            v113 = d["eq"]
-            if isinstance(v113, str):
-                if not _is_date(v113):
-                    _fail(e, (p, "eq"), v113, _K110)
+            v1 = d["eq"]
+            if isinstance(v1, str):
+                if not _is_date(v1):
+                    _fail(e, (p, "eq"), v1, _K110)
             else:
-                _fail(e, (p, "eq"), v113, _K111)
+                _fail(e, (p, "eq"), v1, _K111)
         if "gte" in d:
-            v114 = d["gte"]
-            if isinstance(v114, str):
-                if not _is_date(v114):
-                    _fail(e, (p, "gte"), v114, _K112)
+            v2 = d["gte"]
+            if isinstance(v2, str):
+                if not _is_date(v2):
+                    _fail(e, (p, "gte"), v2, _K112)
             else:
-                _fail(e, (p, "gte"), v114, _K113)
+                _fail(e, (p, "gte"), v2, _K113)
         if "lte" in d:
-            v115 = d["lte"]
-            if isinstance(v115, str):
-                if not _is_date(v115):
-                    _fail(e, (p, "lte"), v115, _K114)
+            v3 = d["lte"]
+            if isinstance(v3, str):
+                if not _is_date(v3):
+                    _fail(e, (p, "lte"), v3, _K114)
             else:
-                _fail(e, (p, "lte"), v115, _K115)
+                _fail(e, (p, "lte"), v3, _K115)
     else:
         _fail(e, p, d, _K116)
 
@@ -1556,26 +1509,26 @@ def _v_defs_RetrieveListRoomParticipantsFilterDateUpdatedAt(
 ) -> None:
     if isinstance(d, dict):
         if "eq" in d:
-            v116 = d["eq"]
-            if isinstance(v116, str):
-                if not _is_date(v116):
-                    _fail(e, (p, "eq"), v116, _K117)
+            v1 = d["eq"]
+            if isinstance(v1, str):
+                if not _is_date(v1):
+                    _fail(e, (p, "eq"), v1, _K117)
             else:
-                _fail(e, (p, "eq"), v116, _K118)
+                _fail(e, (p, "eq"), v1, _K118)
         if "gte" in d:
-            v117 = d["gte"]
-            if isinstance(v117, str):
-                if not _is_date(v117):
-                    _fail(e, (p, "gte"), v117, _K119)
+            v2 = d["gte"]
+            if isinstance(v2, str):
+                if not _is_date(v2):
+                    _fail(e, (p, "gte"), v2, _K119)
             else:
-                _fail(e, (p, "gte"), v117, _K120)
+                _fail(e, (p, "gte"), v2, _K120)
         if "lte" in d:
-            v118 = d["lte"]
-            if isinstance(v118, str):
-                if not _is_date(v118):
-                    _fail(e, (p, "lte"), v118, _K121)
+            v3 = d["lte"]
+            if isinstance(v3, str):
+                if not _is_date(v3):
+                    _fail(e, (p, "lte"), v3, _K121)
             else:
-                _fail(e, (p, "lte"), v118, _K122)
+                _fail(e, (p, "lte"), v3, _K122)
     else:
         _fail(e, p, d, _K123)
 
@@ -1583,108 +1536,83 @@ def _v_defs_RetrieveListRoomParticipantsFilterDateUpdatedAt(
 def _v_defs_RetrieveListRoomParticipantsResponse(d: Any, e: _Sink, p: Any) -> None:
     if isinstance(d, dict):
         if "data" in d:
-            v119 = d["data"]
-            if isinstance(v119, list):
-                for i120, v121 in enumerate(v119):
-                    if isinstance(v121, dict):
-                        if "context" in v121:
-                            v122 = v121["context"]
-                            if not isinstance(v122, str):
-                                _fail(e, (p, "data", i120, "context"), v122, _K17)
-                        if "id" in v121:
-                            v123 = v121["id"]
-                            if isinstance(v123, str):
-                                if _UUID_FAST(v123) is None:
-                                    _fail(e, (p, "data", i120, "id"), v123, _K18)
+            v1 = d["data"]
+            if isinstance(v1, list):
+                for i2, v3 in enumerate(v1):
+                    if isinstance(v3, dict):
+                        if "context" in v3:
+                            v4 = v3["context"]
+                            if not isinstance(v4, str):
+                                _fail(e, (p, "data", i2, "context"), v4, _K17)
+                        if "id" in v3:
+                            v5 = v3["id"]
+                            if isinstance(v5, str):
+                                if _UUID_FAST(v5) is None:
+                                    _fail(e, (p, "data", i2, "id"), v5, _K18)
                             else:
-                                _fail(e, (p, "data", i120, "id"), v123, _K19)
-                        if "joined_at" in v121:
-                            v124 = v121["joined_at"]
-                            if isinstance(v124, str):
-                                if _DATE_TIME_FAST(v124) is None and not _is_date_time(
-                                    v124
-                                ):
-                                    _fail(e, (p, "data", i120, "joined_at"), v124, _K20)
+                                _fail(e, (p, "data", i2, "id"), v5, _K19)
+                        if "joined_at" in v3:
+                            v6 = v3["joined_at"]
+                            if isinstance(v6, str):
+                                if _DATE_TIME_FAST(v6) is None:
+                                    if not _is_date_time(v6):
+                                        _fail(e, (p, "data", i2, "joined_at"), v6, _K20)
                             else:
-                                _fail(e, (p, "data", i120, "joined_at"), v124, _K21)
-                        if "left_at" in v121:
-                            v125 = v121["left_at"]
-                            if isinstance(v125, str):
-                                if _DATE_TIME_FAST(v125) is None and not _is_date_time(
-                                    v125
-                                ):
-                                    _fail(e, (p, "data", i120, "left_at"), v125, _K22)
+                                _fail(e, (p, "data", i2, "joined_at"), v6, _K21)
+                        if "left_at" in v3:
+                            v7 = v3["left_at"]
+                            if isinstance(v7, str):
+                                if _DATE_TIME_FAST(v7) is None:
+                                    if not _is_date_time(v7):
+                                        _fail(e, (p, "data", i2, "left_at"), v7, _K22)
                             else:
-                                _fail(e, (p, "data", i120, "left_at"), v125, _K23)
-                        if "record_type" in v121:
-                            v126 = v121["record_type"]
-                            if not isinstance(v126, str):
-                                _fail(e, (p, "data", i120, "record_type"), v126, _K24)
-                        if "session_id" in v121:
-                            v127 = v121["session_id"]
-                            if isinstance(v127, str):
-                                if _UUID_FAST(v127) is None:
-                                    _fail(
-                                        e, (p, "data", i120, "session_id"), v127, _K25
-                                    )
+                                _fail(e, (p, "data", i2, "left_at"), v7, _K23)
+                        if "record_type" in v3:
+                            v8 = v3["record_type"]
+                            if not isinstance(v8, str):
+                                _fail(e, (p, "data", i2, "record_type"), v8, _K24)
+                        if "session_id" in v3:
+                            v9 = v3["session_id"]
+                            if isinstance(v9, str):
+                                if _UUID_FAST(v9) is None:
+                                    _fail(e, (p, "data", i2, "session_id"), v9, _K25)
                             else:
-                                _fail(e, (p, "data", i120, "session_id"), v127, _K26)
-                        if "updated_at" in v121:
-                            v128 = v121["updated_at"]
-                            if isinstance(v128, str):
-                                if _DATE_TIME_FAST(v128) is None and not _is_date_time(
-                                    v128
-                                ):
-                                    _fail(
-                                        e, (p, "data", i120, "updated_at"), v128, _K27
-                                    )
+                                _fail(e, (p, "data", i2, "session_id"), v9, _K26)
+                        if "updated_at" in v3:
+                            v10 = v3["updated_at"]
+                            if isinstance(v10, str):
+                                if _DATE_TIME_FAST(v10) is None:
+                                    if not _is_date_time(v10):
+                                        _fail(
+                                            e, (p, "data", i2, "updated_at"), v10, _K27
+                                        )
                             else:
-                                _fail(e, (p, "data", i120, "updated_at"), v128, _K28)
+                                _fail(e, (p, "data", i2, "updated_at"), v10, _K28)
                     else:
-                        _fail(e, (p, "data", i120), v121, _K29)
+                        _fail(e, (p, "data", i2), v3, _K29)
             else:
-                _fail(e, (p, "data"), v119, _K125)
+                _fail(e, (p, "data"), v1, _K125)
         if "meta" in d:
-            v129 = d["meta"]
-            if isinstance(v129, dict):
-                if "page_number" in v129:
-                    v130 = v129["page_number"]
-                    if not (
-                        (
-                            (isinstance(v130, int) and not isinstance(v130, bool))
-                            or (isinstance(v130, float) and v130.is_integer())
-                        )
-                    ):
-                        _fail(e, (p, "meta", "page_number"), v130, _K12)
-                if "page_size" in v129:
-                    v131 = v129["page_size"]
-                    if not (
-                        (
-                            (isinstance(v131, int) and not isinstance(v131, bool))
-                            or (isinstance(v131, float) and v131.is_integer())
-                        )
-                    ):
-                        _fail(e, (p, "meta", "page_size"), v131, _K13)
-                if "total_pages" in v129:
-                    v132 = v129["total_pages"]
-                    if not (
-                        (
-                            (isinstance(v132, int) and not isinstance(v132, bool))
-                            or (isinstance(v132, float) and v132.is_integer())
-                        )
-                    ):
-                        _fail(e, (p, "meta", "total_pages"), v132, _K14)
-                if "total_results" in v129:
-                    v133 = v129["total_results"]
-                    if not (
-                        (
-                            (isinstance(v133, int) and not isinstance(v133, bool))
-                            or (isinstance(v133, float) and v133.is_integer())
-                        )
-                    ):
-                        _fail(e, (p, "meta", "total_results"), v133, _K15)
+            v11 = d["meta"]
+            if isinstance(v11, dict):
+                if "page_number" in v11:
+                    v12 = v11["page_number"]
+                    if not (type(v12) is int or _is_integral(v12)):
+                        _fail(e, (p, "meta", "page_number"), v12, _K12)
+                if "page_size" in v11:
+                    v13 = v11["page_size"]
+                    if not (type(v13) is int or _is_integral(v13)):
+                        _fail(e, (p, "meta", "page_size"), v13, _K13)
+                if "total_pages" in v11:
+                    v14 = v11["total_pages"]
+                    if not (type(v14) is int or _is_integral(v14)):
+                        _fail(e, (p, "meta", "total_pages"), v14, _K14)
+                if "total_results" in v11:
+                    v15 = v11["total_results"]
+                    if not (type(v15) is int or _is_integral(v15)):
+                        _fail(e, (p, "meta", "total_results"), v15, _K15)
             else:
-                _fail(e, (p, "meta"), v129, _K16)
+                _fail(e, (p, "meta"), v11, _K16)
     else:
         _fail(e, p, d, _K126)
 

@@ -14,11 +14,14 @@ Every failure of a call is an :class:`APIError`; nothing returns ``None`` for an
     +-- ResponseDecodeError         a 2xx whose body is not the JSON it should be
     +-- ResponseValidationError     strict mode: a 2xx body that breaks the schema
     +-- RequestValidationError      strict mode: a request body refused before any I/O
+
+No error subclasses an httpx type, so importing this module does not import httpx (which
+costs more than the rest of a generated package's import); httpx is named in annotations
+for type checkers only.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import math
 import time
@@ -26,9 +29,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timezone
 from types import MappingProxyType
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "APIError",
@@ -124,6 +128,8 @@ def parse_retry_after(
     """
     if headers is None:
         return None
+    import httpx
+
     found = httpx.Headers(headers)
     current = time.time() if now is None else now
     value: float | None = None
@@ -153,6 +159,8 @@ def _float(text: str) -> float | None:
 
 
 def _http_date(text: str, now: float) -> float | None:
+    import email.utils  # rarely needed, and it imports much of the email package
+
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

@@ -32,10 +32,18 @@ Secrets
     ``<redacted>``.
 
 HTTP client ownership
-    A client creates its own ``httpx.Client``/``httpx.AsyncClient`` unless one is injected
-    with ``http_client=``. ``close()``/``aclose()`` and ``with``/``async with`` close only a
-    client it created; an injected client stays open and belongs to the caller. Copies made by
-    ``with_options`` share the HTTP client and never close it.
+    A client creates its own ``httpx.Client``/``httpx.AsyncClient`` (on first use) unless
+    one is injected with ``http_client=``. ``close()``/``aclose()`` and ``with``/``async
+    with`` close only a client it created; an injected client stays open and belongs to the
+    caller. Copies made by ``with_options`` share the HTTP client and never close it.
+
+Import cost
+    Importing this module and constructing a client import neither httpx nor asyncio
+    (together most of the import time of a generated package), nor logging or urllib.parse.
+    httpx is imported when the first request is built, when ``DEFAULT_TIMEOUT``,
+    ``Timeout``, ``client.timeout`` or ``client.user_agent`` is first read, when a client
+    that never sent a request is closed, or for a base URL that is not a plain
+    ``http(s)://host[:port][/path]``. Annotations name httpx for type checkers only.
 
 Responses
     A documented 2xx is parsed as JSON (content type ``application/json`` or ``+json``, or
@@ -46,14 +54,13 @@ Responses
 
 from __future__ import annotations
 
-import asyncio
+import _thread
 import contextvars
 import copy
 import dataclasses
 import enum
 import functools
 import json
-import logging
 import os
 import random
 import re
@@ -71,6 +78,7 @@ from collections.abc import (
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import (
+    TYPE_CHECKING,
     Any,
     Final,
     Generic,
@@ -81,9 +89,6 @@ from typing import (
     TypeVar,
     cast,
 )
-from urllib.parse import quote
-
-import httpx
 
 from ._errors import (
     MAX_RETRY_AFTER,
@@ -172,9 +177,37 @@ I = TypeVar("I")  # noqa: E741 - the item type of a page
 R = TypeVar("R")
 P = ParamSpec("P")
 PG = TypeVar("PG", bound="_BasePage[Any]")
+H = TypeVar("H")
 
-Timeout = httpx.Timeout
-DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=5.0)
+if TYPE_CHECKING:
+    import logging
+
+    import httpx
+
+    Timeout = httpx.Timeout
+    DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=5.0)
+else:
+
+    def __getattr__(name: str) -> Any:
+        # The httpx-valued constants are built on first use: importing httpx at module
+        # import would double the import time of every generated package.
+        if name == "DEFAULT_TIMEOUT":
+            return _default_timeout()
+        if name == "Timeout":
+            import httpx
+
+            return httpx.Timeout
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _default_timeout() -> httpx.Timeout:
+    """Return ``DEFAULT_TIMEOUT`` (one object, created on first use)."""
+    import httpx
+
+    return httpx.Timeout(60.0, connect=5.0)
+
+
 DEFAULT_MAX_RETRIES: Final = 2
 INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0
@@ -399,6 +432,43 @@ def setting(value: str | None, env: str, default: str | None = None) -> str | No
     return (os.environ.get(env) if env else None) or default
 
 
+# An absolute URL that httpx.URL would leave exactly as written: lower-case http(s) scheme
+# and host, an optional port, a path of unreserved characters without "." or ".."
+# segments, no userinfo, query or fragment. Only such URLs skip the httpx import.
+_PLAIN_URL: Final = re.compile(
+    r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?"
+    r"(?:/(?=[^/]*[A-Za-z0-9_~-])[A-Za-z0-9._~-]+)*/?"
+)
+_IPV4_STYLE: Final = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
+_IPV4_OCTET: Final = re.compile(r"0|[1-9][0-9]{0,2}")
+_DEFAULT_PORTS: Final = {"http": "80", "https": "443"}
+
+
+def _is_plain_url(text: str) -> bool:
+    """Whether ``str(httpx.URL(text)) == text`` is certain and the URL is absolute http(s)."""
+    match = _PLAIN_URL.fullmatch(text) if len(text) <= 2048 else None
+    if match is None:
+        return False
+    scheme, host, port = match.groups()
+    if port == _DEFAULT_PORTS[scheme] or "xn--" in host:
+        return False  # httpx drops a default port and decodes IDNA labels
+    if _IPV4_STYLE.fullmatch(host):  # httpx validates these as IPv4 addresses
+        octets = host.split(".")
+        return all(_IPV4_OCTET.fullmatch(o) and int(o) <= 255 for o in octets)
+    return True
+
+
+def _parse_base_url(text: str) -> tuple[str, bool]:
+    """Return ``text`` normalized as ``httpx.URL`` does, without a trailing slash, and
+    whether it is an absolute http(s) URL with a host."""
+    if isinstance(text, str) and _is_plain_url(text):
+        return text.rstrip("/"), True
+    import httpx
+
+    url = httpx.URL(text)
+    return str(url).rstrip("/"), url.scheme in ("http", "https") and bool(url.host)
+
+
 def _check_key(api_key: str | None) -> _Secret | None:
     """Wrap the key; refuse characters no header can carry (httpx would echo the value)."""
     if not api_key:
@@ -432,6 +502,9 @@ def render_path(template: str, params: Mapping[str, Any]) -> str:
     Empty values, ``.`` and ``..`` raise ValueError naming the parameter, so no value can
     change which path is requested; so do missing or unused parameters.
     """
+    # Imported here, not at module import: urllib.parse takes milliseconds to import.
+    from urllib.parse import quote
+
     parts = _path_template(template)
     pieces = [parts[0]]
     used: set[str] = set()
@@ -554,6 +627,8 @@ def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]
 
 def redact_url(url: httpx.URL | str) -> str:
     """Return a URL for logging with secret-looking query parameters as <redacted>."""
+    import httpx
+
     parsed = httpx.URL(str(url))
     if not parsed.query:
         return str(parsed)
@@ -566,6 +641,8 @@ def redact_url(url: httpx.URL | str) -> str:
 
 def user_agent(package: str, version: str) -> str:
     """Return ``<package>/<version> python/<x.y> httpx/<v>``."""
+    import httpx
+
     py = f"{sys.version_info.major}.{sys.version_info.minor}"
     return f"{package}/{version} python/{py} httpx/{httpx.__version__}"
 
@@ -606,6 +683,8 @@ def _transport_failure(
     exc: httpx.RequestError, request: httpx.Request
 ) -> tuple[APIError, bool]:
     """Map an httpx error raised before any response to (typed error, retryable)."""
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return (
             APITimeoutError(
@@ -624,6 +703,8 @@ def _body_failure(
     exc: httpx.RequestError, response: httpx.Response
 ) -> tuple[APIError, bool]:
     """Map an httpx error raised while reading a body to (typed error, retryable)."""
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return (
             APITimeoutError(
@@ -1032,6 +1113,45 @@ def _rebind(holder: object, client: object) -> None:
             holder.__dict__[key] = moved
 
 
+class _LazyHTTP(Generic[H]):
+    """The httpx client of a client and of its ``with_options`` copies (which share this
+    holder), created on first use: creating one means importing httpx."""
+
+    def __init__(self, create: Callable[[], H], client: H | None = None) -> None:
+        self._create = create
+        self._client = client
+        # threading.Lock, without importing threading (only logging would need it)
+        self._lock = _thread.allocate_lock()
+
+    def get(self) -> H:
+        """Return the httpx client, creating it on the first call."""
+        if self._client is None:
+            with self._lock:  # concurrent first requests must not create two clients
+                if self._client is None:
+                    self._client = self._create()
+        return self._client
+
+
+def _new_sync_http(timeout: float | httpx.Timeout | None | NotGiven) -> httpx.Client:
+    """Create the httpx.Client a SyncAPIClient owns."""
+    import httpx
+
+    if isinstance(timeout, NotGiven):
+        timeout = _default_timeout()
+    return httpx.Client(timeout=timeout, follow_redirects=True)
+
+
+def _new_async_http(
+    timeout: float | httpx.Timeout | None | NotGiven,
+) -> httpx.AsyncClient:
+    """Create the httpx.AsyncClient an AsyncAPIClient owns."""
+    import httpx
+
+    if isinstance(timeout, NotGiven):
+        timeout = _default_timeout()
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+
+
 class _BaseClient:
     """State and pure logic shared by the sync and async clients."""
 
@@ -1056,18 +1176,18 @@ class _BaseClient:
             or max_retries < 0
         ):
             raise ValueError(f"max_retries must be an int >= 0, got {max_retries!r}")
-        url = httpx.URL(base_url)
-        if url.scheme not in ("http", "https") or not url.host:
+        self.base_url, absolute = _parse_base_url(base_url)
+        if not absolute:
             raise ValueError(
                 f"base_url must be an absolute http(s) URL, got {base_url!r}"
             )
-        self.base_url = str(url).rstrip("/")
         self.package = package
         self.version = version
         self._api_key = _check_key(api_key)
-        if isinstance(timeout, NotGiven):
-            timeout = http_timeout if http_timeout is not None else DEFAULT_TIMEOUT
-        self.timeout: float | httpx.Timeout | None = timeout
+        if isinstance(timeout, NotGiven) and http_timeout is not None:
+            timeout = http_timeout
+        # NOT_GIVEN stands for DEFAULT_TIMEOUT until read: building it imports httpx.
+        self._timeout = timeout
         self.max_retries = max_retries
         self.default_headers: dict[str, str] = dict(default_headers or {})
         self.default_query: dict[str, Any] = dict(default_query or {})
@@ -1075,8 +1195,6 @@ class _BaseClient:
             name: _scheme(value) for name, value in (security_schemes or {}).items()
         }
         self.strict = strict
-        self.user_agent = user_agent(package, version)
-        self._logger = logging.getLogger(package or __name__)
         self._random: Callable[[], float] = random.random
         self._owns_http_client = True
 
@@ -1084,6 +1202,28 @@ class _BaseClient:
     def api_key(self) -> str | None:
         """The API key (never part of repr, errors or logs)."""
         return self._api_key.reveal() if self._api_key else None
+
+    @property
+    def timeout(self) -> float | httpx.Timeout | None:
+        """The default timeout of every call (``DEFAULT_TIMEOUT`` unless configured)."""
+        timeout = self._timeout
+        return _default_timeout() if isinstance(timeout, NotGiven) else timeout
+
+    @timeout.setter
+    def timeout(self, value: float | httpx.Timeout | None) -> None:
+        self._timeout = value
+
+    @functools.cached_property
+    def _logger(self) -> logging.Logger:
+        import logging  # on first use: logging and what it imports are slow to import
+
+        return logging.getLogger(self.package or __name__)
+
+    @functools.cached_property
+    def user_agent(self) -> str:
+        """The ``User-Agent`` header sent with every call."""
+        # Computed on first use, not in __init__: it names the httpx version.
+        return user_agent(self.package, self.version)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -1106,7 +1246,7 @@ class _BaseClient:
         if not isinstance(api_key, NotGiven):
             clone._api_key = _check_key(api_key)
         if not isinstance(base_url, NotGiven):
-            clone.base_url = str(httpx.URL(base_url)).rstrip("/")
+            clone.base_url, _ = _parse_base_url(base_url)
         if not isinstance(timeout, NotGiven):
             clone.timeout = timeout
         if not isinstance(max_retries, NotGiven):
@@ -1156,6 +1296,8 @@ class _BaseClient:
 
     def _prepare(self, spec: RequestSpec[Any], options: RequestOptions) -> _Prepared:
         """Everything that can fail before I/O: path, query, headers, body."""
+        import httpx
+
         path = render_path(spec.path, spec.path_params)
         if not path.startswith("/"):
             path = "/" + path
@@ -1255,6 +1397,8 @@ class _BaseClient:
     # -- attempts -------------------------------------------------------------------------
 
     def _headers_for(self, prepared: _Prepared, retries_taken: int) -> httpx.Headers:
+        import httpx
+
         headers = httpx.Headers(prepared.headers)
         if retries_taken:
             headers[RETRY_COUNT_HEADER] = str(retries_taken)
@@ -1279,6 +1423,8 @@ class _BaseClient:
     def _log_request(
         self, request: httpx.Request, retries_taken: int, max_retries: int
     ) -> None:
+        import logging
+
         if self._logger.isEnabledFor(logging.DEBUG):
             self._logger.debug(
                 "HTTP request: %s %s (attempt %d of %d) headers=%s",
@@ -1292,6 +1438,8 @@ class _BaseClient:
     def _log_outcome(
         self, attempt: _Attempt, retries_taken: int, delay: float | None
     ) -> None:
+        import logging
+
         if not self._logger.isEnabledFor(logging.DEBUG):
             return
         request = attempt.request
@@ -1530,7 +1678,7 @@ class SyncAPIClient(_BaseClient):
         security_schemes: Mapping[str, SchemeSpec] | None = None,
         strict: bool = False,
         http_client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__(
             package=package,
@@ -1546,11 +1694,14 @@ class SyncAPIClient(_BaseClient):
             http_timeout=http_client.timeout if http_client is not None else None,
         )
         self._owns_http_client = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=self.timeout,
-            follow_redirects=True,
+        self._lazy_http = _LazyHTTP(
+            functools.partial(_new_sync_http, self._timeout), http_client
         )
-        self._sleep = sleep
+        self._sleep = sleep or time.sleep
+
+    @property
+    def _http(self) -> httpx.Client:
+        return self._lazy_http.get()
 
     def close(self) -> None:
         """Close the HTTP client if this client created it."""
@@ -1569,6 +1720,8 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
     def _attempt(self, prepared: _Prepared, retries_taken: int) -> _Attempt:
+        import httpx
+
         request = self._outgoing(self._http, prepared, retries_taken)
         started = time.monotonic()
         try:
@@ -1666,7 +1819,7 @@ class AsyncAPIClient(_BaseClient):
         security_schemes: Mapping[str, SchemeSpec] | None = None,
         strict: bool = False,
         http_client: httpx.AsyncClient | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(
             package=package,
@@ -1682,11 +1835,18 @@ class AsyncAPIClient(_BaseClient):
             http_timeout=http_client.timeout if http_client is not None else None,
         )
         self._owns_http_client = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=self.timeout,
-            follow_redirects=True,
+        self._lazy_http = _LazyHTTP(
+            functools.partial(_new_async_http, self._timeout), http_client
         )
+        if sleep is None:
+            import asyncio  # here, not at module level: asyncio is slow to import
+
+            sleep = asyncio.sleep
         self._sleep = sleep
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._lazy_http.get()
 
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""
@@ -1705,6 +1865,8 @@ class AsyncAPIClient(_BaseClient):
         await self.aclose()
 
     async def _attempt(self, prepared: _Prepared, retries_taken: int) -> _Attempt:
+        import httpx
+
         request = self._outgoing(self._http, prepared, retries_taken)
         started = time.monotonic()
         try:

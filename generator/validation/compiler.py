@@ -19,9 +19,12 @@ from generator.validation.writer import CodeWriter, identifier, literal
 _HELPERS = (
     "QUIET as _Q",
     "Invalid as _Invalid",
+    "NUMBER as _NUMBER",
     "Sink as _Sink",
     "ValidationError as ValidationError",
     "fail as _fail",
+    "is_integral as _is_integral",
+    "is_number as _is_number",
     "too_deep as _too_deep",
 )
 
@@ -202,6 +205,8 @@ class Compiler:
         scope = ", ds: tuple[int, ...]" if self.dynamic else ""
         result = "set[Any]" if annotate else "None"
         w.line("")
+        w.line("")
+        w.restart_names()
         with w.block(f"def {name}(d: Any, e: _Sink, p: Any{scope}) -> {result}:"):
             resource = self.registry.resources.get(node.base)
             if self.dynamic and resource is not None and resource.dynamic_anchors:

@@ -25,14 +25,16 @@ GUARDS = {
     "object": "isinstance({v}, dict)",
     "array": "isinstance({v}, list)",
     "string": "isinstance({v}, str)",
-    "number": "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
+    # Plain ints and floats are the common case: tested inline; the rest costs a call.
+    "number": "(type({v}) in _NUMBER or _is_number({v}))",
 }
 TYPES = {
     **GUARDS,
     "null": "{v} is None",
     "boolean": "isinstance({v}, bool)",
-    "integer": "((isinstance({v}, int) and not isinstance({v}, bool))"
-    " or (isinstance({v}, float) and {v}.is_integer()))",
+    # A plain int is the common case: tested inline; the rest (1.0, int subclasses
+    # other than bool) costs a call.
+    "integer": "(type({v}) is int or _is_integral({v}))",
 }
 # Draft 4 (as jsonschema implements it) does not count 1.0 as an integer.
 _DRAFT4_INTEGER = "(isinstance({v}, int) and not isinstance({v}, bool))"
@@ -59,10 +61,29 @@ def emit_type(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
         failed = f"not {tests[0]}"
     elif len(tests) == 1 and tests[0].endswith(" is None"):
         failed = f"{ctx.var} is not None"
+    elif len(tests) == 1 and _parenthesized(tests[0]):
+        failed = f"not {tests[0]}"
     else:
         failed = f"not ({' or '.join(tests) or 'False'})"
     with c.w.block(f"if {failed}:"):
         c.fail(ctx, loc, "type", tuple(names))
+
+
+def _parenthesized(expression: str) -> bool:
+    """Return whether an expression is wholly enclosed in one pair of parentheses."""
+    if not expression.startswith("("):
+        return False
+    depth = 0
+    for i, char in enumerate(expression):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return i == len(expression) - 1
+    return False
+
+
+def _bare(expression: str) -> str:
+    """Return an expression without the parentheses black drops after ``if``."""
+    return expression[1:-1] if _parenthesized(expression) else expression
 
 
 def _scalar_test(var: str, value: Any, loc: str) -> str | None:
@@ -352,7 +373,7 @@ def emit_schema(c: Compiler, schema: dict[str, Any], ctx: Ctx) -> None:
         if typed is not None:
             # `type: object` beside object keywords: one isinstance, the type fails in
             # the else. Reordering is safe: the two can never both report.
-            with c.w.block(f"if {guard(schema['type'], ctx.var)}:"):
+            with c.w.block(f"if {_bare(guard(schema['type'], ctx.var))}:"):
                 _emit_all(c, ctx, typed, table)
             with c.w.block("else:"):
                 c.fail(ctx, _loc(ctx, "type"), "type", (schema["type"],))
@@ -361,7 +382,7 @@ def emit_schema(c: Compiler, schema: dict[str, Any], ctx: Ctx) -> None:
         if kind is None:
             _emit_all(c, ctx, kws, table)
         else:
-            with c.w.block(f"if {guard(kind, ctx.var)}:"):
+            with c.w.block(f"if {_bare(guard(kind, ctx.var))}:"):
                 _emit_all(c, ctx, kws, table)
         i += 1
     if unevaluated:

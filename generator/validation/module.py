@@ -9,6 +9,7 @@ def emit_public(w: CodeWriter, name: str, fn: str, dynamic: bool) -> None:
     """Emit validate_/is_valid_/iter_errors_<name>, which turn deep recursion into an error."""
     scope = ", ()" if dynamic else ""
     w.line("")
+    w.line("")
     with w.block(f"def validate_{name}(payload: Any) -> None:"):
         w.line(
             f'"""Raise ValidationError for the first way payload breaks the {name} schema."""'
@@ -18,6 +19,7 @@ def emit_public(w: CodeWriter, name: str, fn: str, dynamic: bool) -> None:
         with w.block("except RecursionError:"):
             w.line("raise _too_deep() from None")
     w.line("")
+    w.line("")
     with w.block(f"def is_valid_{name}(payload: Any) -> bool:"):
         w.line(f'"""Return whether payload satisfies the {name} schema."""')
         with w.block("try:"):
@@ -25,6 +27,7 @@ def emit_public(w: CodeWriter, name: str, fn: str, dynamic: bool) -> None:
         with w.block("except (_Invalid, RecursionError):"):
             w.line("return False")
         w.line("return True")
+    w.line("")
     w.line("")
     with w.block(f"def iter_errors_{name}(payload: Any) -> Iterator[ValidationError]:"):
         w.line(

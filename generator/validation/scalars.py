@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 from generator.validation.context import Ctx
@@ -52,8 +53,10 @@ def emit_format(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
     if checker:
         c.runtime.add(f"{checker} as _{checker}")
         tests.append(f"not _{checker}({ctx.var})")
-    test = " and ".join(tests)
-    with c.w.block(f"if {test}:"):
+    # Nested ifs, not `a and b`: lines stay short, and black keeps both forms alike.
+    with ExitStack() as stack:
+        for test in tests:
+            stack.enter_context(c.w.block(f"if {test}:"))
         c.fail(ctx, loc, "format", value)
 
 

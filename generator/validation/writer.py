@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from generator.pystyle import string
 from generator.validation.errors import SchemaCompileError
 
 INDENT = "    "
 
 
 def literal(value: Any, pointer: str = "") -> str:
-    """Return a Python literal for a JSON value: scalars by repr, arrays as tuples."""
+    """Return a Python literal for a JSON value, as black writes it: arrays as tuples."""
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, int):
@@ -29,12 +30,14 @@ def literal(value: Any, pointer: str = "") -> str:
             raise SchemaCompileError(pointer, f"non-finite number {value!r}")
         return repr(float(value))
     if isinstance(value, str):
-        # repr of a str is always a single, complete literal: quotes, newlines and
-        # backslashes come out escaped.
-        return repr(str(value))
+        # repr of a str is always a single, complete literal (quotes, newlines and
+        # backslashes escaped); ``string`` only picks the quotes black would.
+        return string(str(value))
     if isinstance(value, (list, tuple)):
         items = [literal(item, pointer) for item in value]
-        return "(" + "".join(item + ", " for item in items) + ")"
+        if len(items) == 1:
+            return f"({items[0]},)"
+        return "(" + ", ".join(items) + ")"
     if isinstance(value, dict):
         pairs = [
             f"{literal(str(k), pointer)}: {literal(v, pointer)}"
@@ -61,6 +64,24 @@ def identifier(text: str, prefix: str = "_", limit: int = 64) -> str:
     return name
 
 
+def _drop_redundant_parens(header: str) -> str:
+    """Return ``if (x):`` as ``if x:``, as black writes it."""
+    keyword, _, rest = header.partition(" ")
+    if keyword not in ("if", "elif", "while") or not rest.endswith(":"):
+        return header
+    condition = rest[:-1]
+    if not condition.startswith("("):
+        return header
+    depth = 0
+    for i, char in enumerate(condition):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            if i == len(condition) - 1:
+                return f"{keyword} {condition[1:-1]}:"
+            return header
+    return header
+
+
 class CodeWriter:
     """Accumulate indented lines of a module body plus its hoisted constants."""
 
@@ -78,7 +99,7 @@ class CodeWriter:
     @contextmanager
     def block(self, header: str) -> Iterator[None]:
         """Emit a compound-statement header and indent its body (pass if left empty)."""
-        self.line(header)
+        self.line(_drop_redundant_parens(header))
         self.level += 1
         start = len(self.lines)
         try:
@@ -87,6 +108,10 @@ class CodeWriter:
             if len(self.lines) == start:
                 self.line("pass")
             self.level -= 1
+
+    def restart_names(self) -> None:
+        """Number locals from 1 again: a new function begins (short names, short lines)."""
+        self._counter = 0
 
     def var(self, prefix: str) -> str:
         """Return a fresh local variable name."""

@@ -81,6 +81,8 @@ class PrismServer:
         self.verbose = verbose
         self.port = 0
         self.url = ""
+        # Seconds from launching the process that answered to its first HTTP answer.
+        self.startup_seconds: float | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -111,8 +113,10 @@ class PrismServer:
         require_prism()
         # A port can be taken between free_port() and Prism's bind: try a few.
         for _ in range(3):
+            launched = time.monotonic()
             self._spawn(free_port())
             if self._wait_ready(deadline):
+                self.startup_seconds = time.monotonic() - launched
                 return self.url
             assert self._proc is not None
             code = self._proc.poll()
@@ -211,12 +215,28 @@ class Exchange:
     response_headers: httpx.Headers
     violations: list[Any] = field(default_factory=list)
     problem: Any = None  # Prism's own application/problem+json body, if any
+    response_body: bytes | None = None  # kept only by ``Traffic(keep_bodies=True)``
+
+    @property
+    def request_violations(self) -> list[Any]:
+        """Violations about the request (anything not located in the response)."""
+        return [v for v in self.violations if not _in_response(v)]
+
+    @property
+    def response_violations(self) -> list[Any]:
+        """Violations of the response Prism served (reported, not errors, without --errors)."""
+        return [v for v in self.violations if _in_response(v)]
 
     def describe(self) -> str:
         return (
             f"{self.method} {self.url} -> {self.status}; "
             f"violations={json.dumps(self.violations)}; problem={json.dumps(self.problem)}"
         )
+
+
+def _in_response(violation: Any) -> bool:
+    location = violation.get("location") if isinstance(violation, dict) else None
+    return isinstance(location, list) and location[:1] == ["response"]
 
 
 def violations_of(headers: httpx.Headers, problem: Any) -> list[Any]:
@@ -247,12 +267,19 @@ def _parse_problem(content: bytes) -> Any:
 
 
 class Traffic:
-    """Records every exchange of the httpx clients it makes (response event hooks)."""
+    """Records every exchange of the httpx clients it makes (response event hooks).
 
-    def __init__(self) -> None:
+    ``keep_bodies=True`` also keeps every response body (read in the hook; httpx caches it,
+    so the client under test reads the same bytes).
+    """
+
+    def __init__(self, *, keep_bodies: bool = False) -> None:
         self.exchanges: list[Exchange] = []
+        self.keep_bodies = keep_bodies
 
-    def _record(self, response: httpx.Response, problem: Any) -> None:
+    def _record(
+        self, response: httpx.Response, problem: Any, body: bytes | None = None
+    ) -> None:
         request = response.request
         self.exchanges.append(
             Exchange(
@@ -264,19 +291,22 @@ class Traffic:
                 response_headers=response.headers,
                 violations=violations_of(response.headers, problem),
                 problem=problem,
+                response_body=body,
             )
         )
 
     def _hook(self, response: httpx.Response) -> None:
         # The runtime reads streamed bodies; reading a (small) problem body here is cached.
+        body = response.read() if self.keep_bodies else None
         problem = _parse_problem(response.read()) if _is_problem(response) else None
-        self._record(response, problem)
+        self._record(response, problem, body)
 
     async def _ahook(self, response: httpx.Response) -> None:
+        body = await response.aread() if self.keep_bodies else None
         problem = (
             _parse_problem(await response.aread()) if _is_problem(response) else None
         )
-        self._record(response, problem)
+        self._record(response, problem, body)
 
     def sync_client(self) -> httpx.Client:
         return httpx.Client(timeout=30.0, event_hooks={"response": [self._hook]})

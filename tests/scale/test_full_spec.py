@@ -26,48 +26,19 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from generator.analyze import analyze
-from generator.config import load_config
-from generator.ir import Api
-from generator.load import load_file, split_pointer
-from generator.render import render
+from generator.load import split_pointer
 from generator.slicing import HTTP_METHODS
-from generator.write import write
 from tests.paths import FULL_SPEC, ROOT, require_shared
+from tests.scale.conftest import PACKAGE, Generated
 
-PACKAGE = "telnyx_full"
 # A name ending in digits is only allowed when the digits come from where the schema sits:
 # the spec's own spelling (``DateTimeRFC2822``, ``.../percentile_latency/properties/99``)
 # or the position of a oneOf/anyOf option (``.../oneOf/1`` -> ``...Option2``).
 TRAILING_DIGITS = re.compile(r"\D(\d+)$")
-
-
-@dataclass
-class Generated:
-    """The full spec's raw document, its IR and the rendered package on disk."""
-
-    spec: dict[str, object]
-    api: Api
-    files: dict[str, str]
-    out: Path
-
-
-@pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    spec_path = require_shared(FULL_SPEC)
-    config = load_config(ROOT)
-    doc = load_file(spec_path)
-    api = analyze(doc, config)
-    assert not api.unsupported, api.unsupported[:5]
-    files = render(api, PACKAGE, config.templates, config.client)
-    out = tmp_path_factory.mktemp("full")
-    write(out, files, "test")
-    return Generated(doc.root, api, files, out)
 
 
 def _spec_operations(spec: dict[str, object]) -> Counter[tuple[str, str]]:

@@ -9,10 +9,11 @@ import importlib
 import os
 import subprocess
 import sys
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import pytest
@@ -141,6 +142,36 @@ def test_absent_null_unknown_and_drift(
     assert decoded.to_dict() == payload
 
 
+def test_fast_path_leaves_other_mappings_alone(rooms: ModuleType) -> None:
+    # Same key count, one declared key swapped for an unknown one: a defaultdict must not
+    # grow the missing key (the fast path indexes only plain dicts).
+    swapped = {k: v for k, v in PARTICIPANT.items() if k != "context"} | {"other": 1}
+    grows = defaultdict(lambda: "filled", swapped)
+    decoded = rooms.RoomParticipant.from_dict(grows)
+    assert dict(grows) == swapped
+    assert decoded.context is None
+    assert decoded.to_dict() == swapped
+    proxy = rooms.RoomParticipant.from_dict(MappingProxyType(PARTICIPANT))
+    assert proxy == rooms.RoomParticipant.from_dict(PARTICIPANT)
+    assert proxy.to_dict() == PARTICIPANT
+
+
+def test_null_timestamp_in_a_full_object(rooms: ModuleType) -> None:
+    payload = {**PARTICIPANT, "left_at": None}
+    decoded = rooms.RoomParticipant.from_dict(payload)
+    assert decoded.left_at is None
+    assert type(decoded.joined_at) is datetime
+    assert decoded.to_dict() == payload
+
+
+def test_from_dict_builds_the_subclass_it_is_called_on(rooms: ModuleType) -> None:
+    participant: Any = type("Participant", (rooms.RoomParticipant,), {})
+    for payload in (PARTICIPANT, {"id": "x"}):
+        decoded = participant.from_dict(payload)
+        assert type(decoded) is participant
+        assert decoded.to_dict() == payload
+
+
 def test_changed_timestamps_encode_their_new_value(rooms: ModuleType) -> None:
     decoded = rooms.RoomParticipant.from_dict(
         {**PARTICIPANT, "left_at": "2021-04-16T10:24:55.962200+00:00"}
@@ -201,6 +232,9 @@ def test_any_text_in_a_timestamp_field_round_trips(stamp: str, sparse: bool) -> 
         payload["extra"] = True
     decoded = models.RoomParticipant.from_dict(payload)
     assert decoded.to_dict() == payload
+    # A mapping that is not a dict never takes the fast path: both paths must agree.
+    exact = models.RoomParticipant.from_dict(MappingProxyType(payload))
+    assert exact == decoded and type(exact.joined_at) is type(decoded.joined_at)
     value = decoded.joined_at
     assert isinstance(value, str) or (
         isinstance(value, datetime) and value.tzinfo is not None
@@ -240,6 +274,13 @@ components:
       type: object
       properties:
         note: {type: string}
+    Empty:
+      type: object
+      properties: {}
+    Holder:
+      type: object
+      properties:
+        empties: {type: array, items: {$ref: '#/components/schemas/Empty'}}
 """
 
 
@@ -288,3 +329,17 @@ def test_timestamps_in_lists_maps_and_nullable_fields(stamps: ModuleType) -> Non
     assert decoded.to_dict() == payload
     assert stamps.Log.from_dict({}).to_dict() == {}
     assert stamps.Log.from_dict({"at": None}).to_dict() == {"at": None}
+
+
+def test_model_without_properties(stamps: ModuleType) -> None:
+    payload = {"empties": [{}, {"x": None}, None, 7]}
+    decoded = stamps.Holder.from_dict(payload)
+    assert [type(e).__name__ for e in decoded.empties] == [
+        "Empty",
+        "Empty",
+        "NoneType",
+        "int",
+    ]
+    assert decoded.empties[1].extra_fields == {"x": None}
+    assert decoded.to_dict() == payload
+    assert stamps.Empty.from_dict({}).to_dict() == {}

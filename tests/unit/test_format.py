@@ -17,7 +17,7 @@ from generator.format import (
     split_module,
 )
 from generator.load import load_file
-from generator.render import RUNTIME_MODULES, render
+from generator.render import RUNTIME_MODULES, black_normal, render
 from generator.write import SegmentCache
 from tests.paths import ROOT
 
@@ -179,3 +179,35 @@ def test_odd_texts_format_identically(text: str) -> None:
         assert format_segmented("t.py", text) == format_python("t.py", text)
     finally:
         fmt._CLASS_SPLIT_LINES, fmt._RUN_SPLIT_LINES = saved
+
+
+def test_black_normal_fast_path_gives_blacks_bytes(rendered: dict[str, str]) -> None:
+    """The built-in templates emit black's layout: laid out without black, every module of
+    the golden package is byte-identical to black formatting it whole."""
+    templated = {
+        p: t for p, t in rendered.items() if p.rsplit("/", 1)[-1] not in RUNTIME_MODULES
+    }
+    normal = frozenset(p for p in templated if black_normal("telnyx_rooms", p))
+    assert len(normal) >= len(templated) - 1
+    stats = FormatStats()
+    fast = format_files(templated, black_normal=normal, jobs=1, stats=stats)
+    for path, text in templated.items():
+        assert fast[path] == format_python(path, text), path
+    # The fast path is really taken (else this proves nothing): _client.py's docstring
+    # has lines too long inside a triple-quoted string, its one segment goes to black.
+    assert stats.modules_laid >= len(normal) - 1, stats
+
+
+def test_lines_the_fast_path_cannot_lay_out_go_to_black() -> None:
+    """A too-long line of a shape pystyle does not reproduce is formatted by black."""
+    text = (
+        "def f() -> None:\n"
+        "    if first_value_in_a_long_condition and second_value_in_it and third_one_too_and_fourth:\n"
+        "        pass\n"
+        "\n\n"
+        "X = 1\n"
+    )
+    stats = FormatStats()
+    out = format_files({"m.py": text}, black_normal=frozenset({"m.py"}), jobs=1, stats=stats)
+    assert out["m.py"] == format_python("m.py", text)
+    assert stats.modules_laid == 0 and stats.formatted >= 1

@@ -346,11 +346,11 @@ def test_client_uses_the_request_and_response_validators(api: Api) -> None:
         for r in view.resources
         for m in r.methods
     }
-    create = methods["'CreateOwner'"]
+    create = methods['"CreateOwner"']
     assert create.body is not None
     assert create.body.validator == "_v.validate_owner_request"
     assert [r.validator for r in create.responses] == ["_v.validate_owner_response"]
-    assert [r.validator for r in methods["'GetPet'"].responses] == ["_v.validate_pet"]
+    assert [r.validator for r in methods['"GetPet"'].responses] == ["_v.validate_pet"]
 
 
 def test_unknown_direction_is_a_compile_error() -> None:

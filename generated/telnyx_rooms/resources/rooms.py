@@ -9,14 +9,15 @@ import builtins
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, Literal
-
-import httpx
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _runtime as _r
 from .. import _serde as _s
 from .. import models as _m
 from .. import validators as _v
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "AsyncRoomsResource",

@@ -222,7 +222,7 @@ def _check_head(text: str, group: _Group, inside: bool) -> None:
         return
     keyword = before.split(" ", 1)[0]
     if keyword in {"if", "elif", "while", "for", "with", "assert", "del", "raise",
-                   "import", "from", "class", "def", "async", "yield", "await", "@"}:
+                   "import", "from", "class", "def", "async", "yield", "await"}:
         raise _Unsupported(f"{keyword} statement")
     if before.startswith("@"):
         raise _Unsupported("decorator")

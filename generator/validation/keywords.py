@@ -14,7 +14,7 @@ from generator.validation import arrays, shapes
 from generator.validation.context import Ctx
 from generator.validation.errors import IMPLICIT_MAPPING, SchemaCompileError
 from generator.validation.refs import Node, escape
-from generator.validation.writer import frozenset_literal, literal
+from generator.validation.writer import frozenset_literal, literal, parenthesized
 
 if TYPE_CHECKING:
     from generator.validation.compiler import Compiler
@@ -61,7 +61,7 @@ def emit_type(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
         failed = f"not {tests[0]}"
     elif len(tests) == 1 and tests[0].endswith(" is None"):
         failed = f"{ctx.var} is not None"
-    elif len(tests) == 1 and _parenthesized(tests[0]):
+    elif len(tests) == 1 and parenthesized(tests[0]):
         failed = f"not {tests[0]}"
     else:
         failed = f"not ({' or '.join(tests) or 'False'})"
@@ -69,21 +69,9 @@ def emit_type(c: Compiler, ctx: Ctx, value: Any, loc: str) -> None:
         c.fail(ctx, loc, "type", tuple(names))
 
 
-def _parenthesized(expression: str) -> bool:
-    """Return whether an expression is wholly enclosed in one pair of parentheses."""
-    if not expression.startswith("("):
-        return False
-    depth = 0
-    for i, char in enumerate(expression):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0:
-            return i == len(expression) - 1
-    return False
-
-
 def _bare(expression: str) -> str:
     """Return an expression without the parentheses black drops after ``if``."""
-    return expression[1:-1] if _parenthesized(expression) else expression
+    return expression[1:-1] if parenthesized(expression) else expression
 
 
 def _scalar_test(var: str, value: Any, loc: str) -> str | None:

@@ -64,21 +64,27 @@ def identifier(text: str, prefix: str = "_", limit: int = 64) -> str:
     return name
 
 
+def parenthesized(expression: str) -> bool:
+    """Return whether an expression is wholly enclosed in one pair of parentheses."""
+    if not expression.startswith("("):
+        return False
+    depth = 0
+    for i, char in enumerate(expression):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return i == len(expression) - 1
+    return False
+
+
 def _drop_redundant_parens(header: str) -> str:
     """Return ``if (x):`` as ``if x:``, as black writes it."""
     keyword, _, rest = header.partition(" ")
-    if keyword not in ("if", "elif", "while") or not rest.endswith(":"):
-        return header
-    condition = rest[:-1]
-    if not condition.startswith("("):
-        return header
-    depth = 0
-    for i, char in enumerate(condition):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0:
-            if i == len(condition) - 1:
-                return f"{keyword} {condition[1:-1]}:"
-            return header
+    if (
+        keyword in ("if", "elif", "while")
+        and rest.endswith(":")
+        and parenthesized(rest[:-1])
+    ):
+        return f"{keyword} {rest[1:-2]}:"
     return header
 
 

@@ -8,6 +8,7 @@ so one validator compiler and the jsonschema oracle see the same 2020-12 meaning
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from generator.errors import SpecError
@@ -238,3 +239,28 @@ def document(name: str, bodies: dict[str, Any], comment: str) -> dict[str, Any]:
     if closure:
         doc["$defs"] = {ref: bodies[ref] for ref in sorted(closure)}
     return doc
+
+
+def document_text(doc: dict[str, Any], encoded: dict[str, str]) -> str:
+    """Return ``json.dumps(doc, indent=2, ensure_ascii=False)`` plus a newline.
+
+    ``encoded`` maps definition names to their indented JSON text and is filled as a side
+    effect: the documents of a large API share most definitions, so each is encoded once.
+    """
+    defs = doc.get("$defs")
+    if not defs or next(reversed(doc)) != "$defs":
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    head = json.dumps({k: v for k, v in doc.items() if k != "$defs"}, **_JSON)
+    parts = []
+    for name, schema in defs.items():
+        text = encoded.get(name)
+        if text is None:
+            # At depth two in every document: its lines move four columns right.
+            text = json.dumps(schema, **_JSON).replace("\n", "\n    ")
+            encoded[name] = text
+        parts.append(f"    {json.dumps(name, ensure_ascii=False)}: {text}")
+    body = ",\n".join(parts)
+    return f'{head[:-2]},\n  "$defs": {{\n{body}\n  }}\n}}\n'
+
+
+_JSON: dict[str, Any] = {"indent": 2, "ensure_ascii": False}

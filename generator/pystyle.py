@@ -25,7 +25,12 @@ _INDENT = 4
 
 def string(value: str) -> str:
     """Return the literal black would write for a str (quotes chosen as black chooses)."""
-    return normalize_string_quotes(repr(value))
+    text = repr(value)
+    # Hundreds of thousands of literals on a large API: only a value holding both quote
+    # characters (repr escapes one of them) needs black's escape counting.
+    if text[0] == '"' or "'" not in value:
+        return text if text[0] == '"' or '"' in value else f'"{text[1:-1]}"'
+    return normalize_string_quotes(text)
 
 
 def fits(text: str, indent: int = 0) -> bool:
@@ -71,7 +76,9 @@ def _parse(text: str) -> tuple[list[_Group], list[tuple[int, int]]]:
     """Return a line's top-level groups and the spans of its text outside any bracket."""
     if '"""' in text or "'''" in text or ("#" in text and _has_comment(text)):
         raise _Unsupported("comment or triple-quoted string")
-    stack: list[tuple[int, list[tuple[int, int]], int]] = []  # (open index, items, item start)
+    stack: list[tuple[int, list[tuple[int, int]], int]] = (
+        []
+    )  # (open index, items, item start)
     groups: list[_Group] = []
     outside: list[tuple[int, int]] = []
     pos = 0
@@ -107,7 +114,9 @@ def _parse(text: str) -> tuple[list[_Group], list[tuple[int, int]]]:
 
 def _has_comment(text: str) -> bool:
     """Return whether a # outside string literals starts a comment."""
-    return any(m.lastgroup == "other" and "#" in m.group() for m in _TOKEN.finditer(text))
+    return any(
+        m.lastgroup == "other" and "#" in m.group() for m in _TOKEN.finditer(text)
+    )
 
 
 def _pair(opening: str) -> str:
@@ -130,7 +139,11 @@ def layout(line: str) -> list[str] | None:
     """
     stripped = line.lstrip(" ")
     indent = len(line) - len(stripped)
-    if fits(stripped, indent) or _lone_docstring(stripped) or _DEF_HEAD.fullmatch(stripped):
+    if (
+        fits(stripped, indent)
+        or _lone_docstring(stripped)
+        or _DEF_HEAD.fullmatch(stripped)
+    ):
         return [line]
     try:
         if stripped.startswith(("def ", "async def ")):
@@ -195,7 +208,7 @@ def _lay(text: str, indent: int, inside: bool) -> list[str]:
     groups, outside = _parse(text)
     core_end = len(text) - 1 if inside else len(text)
     for start, end in outside:
-        chunk = text[start:min(end, core_end)]
+        chunk = text[start : min(end, core_end)]
         if _DELIMITER.search(chunk):
             raise _Unsupported("operator outside brackets")
     if not groups:
@@ -221,8 +234,23 @@ def _check_head(text: str, group: _Group, inside: bool) -> None:
     if inside:
         return
     keyword = before.split(" ", 1)[0]
-    if keyword in {"if", "elif", "while", "for", "with", "assert", "del", "raise",
-                   "import", "from", "class", "def", "async", "yield", "await"}:
+    if keyword in {
+        "if",
+        "elif",
+        "while",
+        "for",
+        "with",
+        "assert",
+        "del",
+        "raise",
+        "import",
+        "from",
+        "class",
+        "def",
+        "async",
+        "yield",
+        "await",
+    }:
         raise _Unsupported(f"{keyword} statement")
     if before.startswith("@"):
         raise _Unsupported("decorator")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import jinja2
 from generator import __version__
 from generator.errors import Location, SpecError
 from generator.ir import Api
-from generator.jsonschema_docs import document
+from generator.jsonschema_docs import document, document_text
 from generator.pytypes import py_literal
 from generator.validators_module import compile_validators
 from generator.client_views import client_view, resource_modules
@@ -145,11 +144,10 @@ def render(
     comment = " ".join(header_lines(api))
     # Inline models (response envelopes, request bodies) get documents too: users validate
     # whole responses with them.
+    encoded: dict[str, str] = {}
     for model in api.models:
         doc = document(model.name, api.schemas, comment)
-        files[f"{package}/schemas/{model.name}.json"] = (
-            json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-        )
+        files[f"{package}/schemas/{model.name}.json"] = document_text(doc, encoded)
     return files
 
 

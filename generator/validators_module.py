@@ -57,6 +57,9 @@ def directional_names(api: Api) -> dict[str, dict[str, str]]:
     schema. Stems are ``<snake>_request``/``<snake>_response``, numbered when another
     model's own stem already has that name.
     """
+    # The validators and both client views ask; on a large API the walk costs a second.
+    if _memo and _memo[0][0] is api:
+        return _memo[0][1]
     used: dict[str, set[str]] = {"request": set(), "response": set()}
     for op in api.operations:
         bodies = [("request", op.request_body)] if op.request_body else []
@@ -66,12 +69,12 @@ def directional_names(api: Api) -> dict[str, dict[str, str]]:
                 used[direction].add(body.type.name)
     taken = {m.snake for m in api.models}
     out: dict[str, dict[str, str]] = {}
+    reaching = _reaching(api.schemas) if any(used.values()) else {}
     for direction, (flag, suffix) in DIRECTIONS.items():
         if not used[direction]:
             continue
-        reaching = _reaching(api.schemas, flag)
         for model in api.models:
-            if model.name not in reaching or model.name not in used[direction]:
+            if model.name not in reaching[flag] or model.name not in used[direction]:
                 continue
             stem, n = model.snake + suffix, 1
             while stem in taken:
@@ -79,14 +82,21 @@ def directional_names(api: Api) -> dict[str, dict[str, str]]:
                 stem = f"{model.snake}{suffix}{n}"
             taken.add(stem)
             out.setdefault(model.name, {})[direction] = stem
+    _memo[:] = [(api, out)]
     return out
 
 
-def _reaching(schemas: dict[str, Any], flag: str) -> set[str]:
-    """Return the names of the schemas that reach one marked ``flag: true``."""
+# The last (api, directional_names(api)): holding the Api keeps its identity unique.
+_memo: list[tuple[Api, dict[str, dict[str, str]]]] = []
+
+
+def _reaching(schemas: dict[str, Any]) -> dict[str, set[str]]:
+    """Return, per direction flag, the names of the schemas that reach one marked
+    ``flag: true``."""
     from generator.validation.refs import children
 
-    marked: set[str] = set()
+    flags = [flag for flag, _ in DIRECTIONS.values()]
+    marked: dict[str, set[str]] = {flag: set() for flag in flags}
     edges: dict[str, set[str]] = {}
     for name, schema in schemas.items():
         stack: list[Any] = [schema]
@@ -95,8 +105,9 @@ def _reaching(schemas: dict[str, Any], flag: str) -> set[str]:
             node = stack.pop()
             if not isinstance(node, dict):
                 continue
-            if node.get(flag) is True:
-                marked.add(name)
+            for flag in flags:
+                if node.get(flag) is True:
+                    marked[flag].add(name)
             targets = [node.get("$ref")]
             disc = node.get("discriminator")
             if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
@@ -108,13 +119,14 @@ def _reaching(schemas: dict[str, Any], flag: str) -> set[str]:
             )
             stack.extend(sub for _, sub in children(node, False))
         edges[name] = refs
-    changed = True
-    while changed:
-        changed = False
-        for name, refs in edges.items():
-            if name not in marked and refs & marked:
-                marked.add(name)
-                changed = True
+    for reached in marked.values():
+        changed = True
+        while changed:
+            changed = False
+            for name, refs in edges.items():
+                if name not in reached and refs & reached:
+                    reached.add(name)
+                    changed = True
     return marked
 
 

@@ -76,9 +76,8 @@ def _parse(text: str) -> tuple[list[_Group], list[tuple[int, int]]]:
     """Return a line's top-level groups and the spans of its text outside any bracket."""
     if '"""' in text or "'''" in text or ("#" in text and _has_comment(text)):
         raise _Unsupported("comment or triple-quoted string")
-    stack: list[tuple[int, list[tuple[int, int]], int]] = (
-        []
-    )  # (open index, items, item start)
+    # (open index, items, item start) of each bracket still open
+    stack: list[tuple[int, list[tuple[int, int]], int]] = []
     groups: list[_Group] = []
     outside: list[tuple[int, int]] = []
     pos = 0

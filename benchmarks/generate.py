@@ -27,8 +27,9 @@ What it measures on the full Telnyx spec (../shared/specs/telnyx-openapi-2026-07
 
 Cold runs take minutes each, so each generator runs once cold unless ``--repeats N`` asks
 for more (medians are shown then). Targets (exit 1 naming each missed one, after printing
-everything): cold contractgen >= 4x faster than openapi-python-client; warm formatting work
-(the format stage) <= 2 s; import + Client() < 150 ms.
+everything): cold contractgen >= 4x faster than openapi-python-client; warm regeneration
+after a one-operation change <= 2 s, wall time of the whole command (the issue's target);
+import + Client() < 150 ms.
 
 Options: ``--repeats N`` cold runs per generator (default 1), ``--warm N`` warm repeats
 (default 3), ``--skip-peers`` (ours only: the speed target is then not checked),
@@ -65,7 +66,7 @@ PACKAGE = "telnyx_full"
 
 
 COLD_RATIO_TARGET = 4.0  # openapi-python-client cold time / ours
-WARM_FORMAT_TARGET = 2.0  # seconds of formatting work after a one-operation change
+WARM_TARGET = 2.0  # seconds: the whole regeneration after a one-operation change
 IMPORT_TARGET = 0.150  # seconds: import + Client()
 
 
@@ -485,9 +486,10 @@ def main() -> int:
                 f"cold: openapi-python-client / contractgen = {ratio:.2f}x "
                 f"(target >= {COLD_RATIO_TARGET:.0f}x)"
             )
-    if not warm_format <= WARM_FORMAT_TARGET:
+    if warm_runs and not warm_total <= WARM_TARGET:
         missed.append(
-            f"warm: formatting took {warm_format:.2f} s (target <= {WARM_FORMAT_TARGET:.0f} s)"
+            f"warm: regeneration took {warm_total:.2f} s, of which formatting "
+            f"{warm_format:.2f} s (target <= {WARM_TARGET:.0f} s)"
         )
     if not ours_import < IMPORT_TARGET:
         missed.append(

@@ -12,12 +12,28 @@ from dataclasses import dataclass
 
 from generator import naming
 from generator.config import ClientConfig
-from generator.ir import Api, Body, Model, Operation, Parameter, TypeRef
+from generator.ir import Api, Body, BodyKind, Model, Operation, Parameter, TypeRef
 from generator.pytypes import TypeNamer, py_literal
 from generator.validators_module import directional_names
 from generator.views import doc_literal
 
 _BUILTIN_GENERIC = re.compile(r"(?<![\w.])(list|dict)\[")
+_JSON_ACCEPT = "application/json"
+# The suffix of the extra method that sends an operation's other request media kind.
+_ALTERNATE_SUFFIX: dict[BodyKind, str] = {
+    "json": "json",
+    "form": "form",
+    "multipart": "multipart",
+    "text": "text",
+    "events": "text",
+    "binary": "raw",
+}
+# The runtime reader of a success body of each kind that is not JSON, and its annotation.
+_READERS: dict[BodyKind, tuple[str, str]] = {
+    "text": ("_r.TextBody", "str"),
+    "events": ("_r.EventStreamBody", "str"),
+    "binary": ("_r.BinaryBody", "bytes"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,11 +50,13 @@ class ParamView:
 
 @dataclass(frozen=True)
 class BodyView:
-    """The request body argument: a dataclass or a mapping, validated before any I/O.
+    """The request body argument, validated before any I/O where a validator exists.
 
     ``model`` is the dataclass name ("" for a body without a model); ``validator`` the
     compiled validator function name ("" when there is none); ``value`` the expression
-    sent as the JSON body (an optional body left out sends none).
+    sent as the body (an optional body left out sends none). ``argument`` is the
+    RequestSpec field it goes in (``json_body``, or ``body`` for other media types);
+    ``encoding`` the keyword arguments of its ``_r.BodyEncoding`` (empty for JSON).
     """
 
     name: str
@@ -48,6 +66,18 @@ class BodyView:
     validator: str
     media_type: str
     value: str
+    argument: str = "json_body"
+    encoding: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TypedDictView:
+    """A TypedDict declared in a resources module (the parts of a multipart body):
+    ``fields`` are (key literal, annotation), ``Required[...]`` for required keys."""
+
+    name: str
+    name_literal: str
+    fields: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -71,7 +101,8 @@ class PageView:
 class MethodView:
     """One client method and the module-level endpoint constant it calls.
 
-    ``returns`` is the annotation of the decoded response; ``page`` is set for operations
+    ``returns`` is the annotation of the decoded response; ``accept`` the Accept header
+    literal ("" for the default, JSON); ``page`` is set for operations
     whose responses carry ``data`` and ``meta`` page fields (the method then returns a page
     that iterates over every item of every page).
     ``spec_annotation`` types the request spec where the decoders alone cannot
@@ -95,6 +126,7 @@ class MethodView:
     page: PageView | None
     spec_annotation: str
     deprecated: bool
+    accept: str = ""
 
     @property
     def validated(self) -> tuple[ResponseView, ...]:
@@ -104,24 +136,28 @@ class MethodView:
 
 @dataclass(frozen=True)
 class ResourceView:
-    """A resource class: its methods and its sub-resources (attribute, class name)."""
+    """A resource class: its methods and its sub-resources (attribute, class name);
+    ``typed_dicts`` are the TypedDicts its methods' annotations name."""
 
     class_name: str
     attribute: str
     doc: str
     methods: tuple[MethodView, ...]
     children: tuple[tuple[str, str], ...]
+    typed_dicts: tuple[TypedDictView, ...] = ()
 
 
 @dataclass(frozen=True)
 class ResourcesView:
     """Context of ``resources.py.j2``: one top-level resource and everything under it,
-    children before parents; ``exports`` are string literals for ``__all__``."""
+    children before parents; ``exports`` are string literals for ``__all__``;
+    ``typed_dicts`` the TypedDicts its methods name (multipart bodies)."""
 
     header: str
     doc: str
     resources: tuple[ResourceView, ...]
     exports: tuple[str, ...]
+    typed_dicts: tuple[TypedDictView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +197,8 @@ class _MethodBuilder:
         self.models = {m.name: m for m in api.models}
         self.types = types
         self.directed = directional_names(api)
+        # TypedDicts the methods built so far name: each resources module declares its own.
+        self.typed_dicts: dict[str, TypedDictView] = {}
 
     def validator(self, model: Model, direction: str) -> str:
         """Return the validator of a model for a request or response payload: the
@@ -195,14 +233,18 @@ class _MethodBuilder:
         name = next(n for n in ("body", "body_", "request_body") if n not in taken)
         model = ""
         validator = ""
-        if body.type is not None and body.type.kind == "model":
-            target = self.models[body.type.name]
-            model = f"_m.{target.name}"
+        target = self._object_model(body.type)
+        if target is not None:
             validator = self.validator(target, "request")
-        annotation = f"{model} | Mapping[str, Any]" if model else "Any"
+            if body.kind == "multipart":
+                # Files make the dataclass untruthful: the parts are a TypedDict.
+                model = ""
+            else:
+                model = f"_m.{target.name}"
+        annotation = self.body_annotation(body, model)
         value = name
         if not body.required:
-            if model:
+            if annotation != "Any":
                 annotation += " | None"
             # Left out means no body at all, not a JSON null.
             value = f"_r.NOT_GIVEN if {name} is None else {name}"
@@ -214,7 +256,96 @@ class _MethodBuilder:
             validator=validator,
             media_type=py_literal(body.media_type),
             value=value,
+            argument="json_body" if body.kind == "json" else "body",
+            encoding=self._encoding(body),
         )
+
+    def _object_model(self, t: TypeRef | None) -> Model | None:
+        if t is not None and t.kind == "model":
+            target = self.models[t.name]
+            if target.kind == "object":
+                return target
+        return None
+
+    def body_annotation(self, body: Body, model: str) -> str:
+        """Return the annotation of a request body argument of any media kind."""
+        if body.kind == "binary":
+            return "_r.BinaryContent"
+        if body.kind in ("text", "events"):
+            return "str | _r.BinaryContent"
+        if body.kind == "multipart":
+            parts = self.parts(body)
+            return " | ".join(p.name for p in parts) if parts else "Mapping[str, Any]"
+        return f"{model} | Mapping[str, Any]" if model else "Any"
+
+    def parts(self, body: Body) -> list[TypedDictView]:
+        """Return the TypedDicts of a multipart body: one per object model it may be
+        (none when it is not made of object models), remembered for the module."""
+        t = body.type
+        if t is not None and t.kind == "model" and self.models[t.name].kind == "alias":
+            t = self.models[t.name].alias
+        options = t.args if t is not None and t.kind == "union" else (t,)
+        models = [self._object_model(o) for o in options]
+        views: list[TypedDictView] = []
+        for target in models:
+            if target is None:
+                return []
+            views.append(self.typed_dict(target, set(body.files)))
+        for view in views:
+            self.typed_dicts.setdefault(view.name, view)
+        return views
+
+    def typed_dict(self, model: Model, files: set[str]) -> TypedDictView:
+        fields: list[tuple[str, str]] = []
+        for f in model.fields:
+            if f.wire_name in files:
+                annotation = "_r.FileTypes"
+                if f.type.kind == "list":
+                    annotation = "builtins.list[_r.FileTypes]"
+            else:
+                annotation = self.annotation(f.type)
+                if f.type.kind == "model" and self.models[f.type.name].kind == "object":
+                    annotation += " | Mapping[str, Any]"
+            if f.required:
+                annotation = f"Required[{annotation}]"
+            fields.append((py_literal(f.wire_name), annotation))
+        name = f"{model.name}Parts"
+        return TypedDictView(name, py_literal(name), tuple(fields))
+
+    def _encoding(self, body: Body) -> tuple[str, ...]:
+        """Return the keyword arguments of the body's ``_r.BodyEncoding`` ("" for JSON)."""
+        if body.kind == "json":
+            return ()
+        kind = "text" if body.kind == "events" else body.kind
+        media = body.media_type.split(";", 1)[0].strip()
+        if kind == "binary" and "*" in media:
+            media = "application/octet-stream"  # a range names no type to send
+        args = [f"media_type={py_literal(media)}", f"kind={py_literal(kind)}"]
+        if body.kind == "multipart" and body.files:
+            args.append(f"files={_tuple_literal([py_literal(f) for f in body.files])}")
+        part_types = [
+            (e.name, e.content_type)
+            for e in body.encoding
+            if body.kind == "multipart" and _concrete(e.content_type)
+        ]
+        if part_types:
+            items = ", ".join(
+                f"{py_literal(k)}: {py_literal(v)}" for k, v in part_types
+            )
+            args.append(f"part_types={{{items}}}")
+        styles = [
+            (e.name, e.style or "form", e.explode)
+            for e in body.encoding
+            if body.kind == "form" and (e.style or e.explode is not None)
+        ]
+        if styles:
+            items = ", ".join(
+                f"{py_literal(k)}: _r.QueryStyle({py_literal(style)}, "
+                f"{explode if explode is not None else style == 'form'!r})"
+                for k, style, explode in styles
+            )
+            args.append(f"styles={{{items}}}")
+        return tuple(args)
 
     def responses(
         self, op: Operation
@@ -225,9 +356,23 @@ class _MethodBuilder:
         for response in op.responses:
             if not response.status.startswith("2"):
                 continue
+            status = py_literal(response.status)
             body = response.bodies[0] if response.bodies else None
+            reader = _READERS.get(body.kind) if body is not None else None
+            if body is not None and reader is not None:
+                # Text or bytes, whatever the schema says of the string.
+                documented = [
+                    py_literal(b.media_type)
+                    for b in response.bodies
+                    if b.kind == body.kind
+                ]
+                views.append(
+                    ResponseView(status, f"{reader[0]}({', '.join(documented)})", "")
+                )
+                annotations.append(reader[1])
+                continue
             if body is None or body.type is None:
-                views.append(ResponseView(py_literal(response.status), "None", ""))
+                views.append(ResponseView(status, "None", ""))
                 annotations.append("None")
                 continue
             t = body.type
@@ -236,10 +381,28 @@ class _MethodBuilder:
             validator = ""
             if t.kind == "model":
                 validator = self.validator(self.models[t.name], "response")
-            views.append(ResponseView(py_literal(response.status), decoder, validator))
+            views.append(ResponseView(status, decoder, validator))
             annotations.append(self.annotation(t))
         unique = list(dict.fromkeys(annotations)) or ["None"]
         return tuple(views), " | ".join(unique), primary
+
+    def accept(self, op: Operation) -> str:
+        """Return the Accept header literal: the media types of the documented success
+        bodies the method reads ("" for JSON alone, the runtime's default)."""
+        accepted: list[str] = []
+        for response in op.responses:
+            if response.status.startswith("2") and response.bodies:
+                body = response.bodies[0]
+                media = body.media_type.split(";", 1)[0].strip()
+                if body.kind == "json":
+                    media = _JSON_ACCEPT
+                elif media in ("*", "*/*"):
+                    media = "*/*"  # "*" is no media range: servers may choke on it
+                accepted.append(media)
+        unique = list(dict.fromkeys(accepted))
+        if not unique or unique == [_JSON_ACCEPT]:
+            return ""
+        return py_literal(", ".join(unique))
 
     def _decoder(self, t: TypeRef) -> str:
         if t.kind == "model" and self.models[t.name].kind == "object":
@@ -266,7 +429,16 @@ class _MethodBuilder:
         item = data.type.args[0]
         return PageView(self.annotation(item), self._decoder(item))
 
-    def method(self, op: Operation) -> MethodView:
+    def method(
+        self, op: Operation, body: Body | None = None, name: str = ""
+    ) -> MethodView:
+        """Return the method of an operation; ``body``/``name`` make the method that
+        sends one of its other request media types."""
+        doc = _method_doc(op)
+        if body is None:
+            body = op.request_body
+        else:
+            doc += f"\n\nSends the request body as {body.media_type}."
         positional = tuple(self.param(p) for p in op.parameters if p.location == "path")
         query = tuple(self.param(p) for p in op.parameters if p.location == "query")
         headers = tuple(self.param(p) for p in op.parameters if p.location == "header")
@@ -277,8 +449,8 @@ class _MethodBuilder:
         )
         page = self.page(primary, op)
         return MethodView(
-            name=op.py_name,
-            doc=doc_literal(_method_doc(op)),
+            name=name or op.py_name,
+            doc=doc_literal(doc),
             endpoint="_" + op.snake.upper(),
             operation_id=py_literal(op.operation_id),
             http_method=py_literal(op.method.upper()),
@@ -288,13 +460,37 @@ class _MethodBuilder:
             query=query,
             headers=headers,
             keywords=(*query, *headers),
-            body=self.body(op.request_body, taken),
+            body=self.body(body, taken),
             returns=returns,
             responses=responses,
             page=page,
             spec_annotation="" if page else f"_r.RequestSpec[{returns}]",
             deprecated=op.deprecated,
+            accept=self.accept(op),
         )
+
+    def methods(self, op: Operation, taken: set[str]) -> list[MethodView]:
+        """Return the operation's method, then one per other request media kind it
+        documents (``<name>_multipart``, ``_form``, ``_raw``...) whose name is free."""
+        found = [self.method(op)]
+        kinds = {op.request_body.kind} if op.request_body else set()
+        for body in op.request_bodies[1:]:
+            if body.kind in kinds:
+                continue
+            kinds.add(body.kind)
+            name = alternate_method_name(op, body)
+            if name not in taken:
+                taken.add(name)
+                found.append(self.method(op, body, name))
+        return found
+
+
+def alternate_method_name(op: Operation, body: Body) -> str:
+    """Return the name of the method sending one of an operation's other request media
+    types (offered unless the name is taken on its resource)."""
+    return naming.fix_identifier(
+        f"{op.py_name}_{_ALTERNATE_SUFFIX[body.kind]}", fallback="call"
+    )
 
 
 def _qualified(t: TypeRef, models: dict[str, Model]) -> TypeRef:
@@ -320,27 +516,36 @@ def _method_doc(op: Operation) -> str:
 
 def _resource_views(api: Api) -> dict[tuple[str, ...], ResourceView]:
     builder = _MethodBuilder(api, TypeNamer(api.models))
-    methods: dict[tuple[str, ...], list[MethodView]] = {}
+    operations: dict[tuple[str, ...], list[Operation]] = {}
     for op in api.operations:
-        methods.setdefault(op.resource, []).append(builder.method(op))
+        operations.setdefault(op.resource, []).append(op)
     paths: set[tuple[str, ...]] = set()
-    for resource in methods:
+    for resource in operations:
         paths.update(resource[:i] for i in range(1, len(resource) + 1))
     ordered = sorted(paths)
-    return {
-        path: ResourceView(
+    views: dict[tuple[str, ...], ResourceView] = {}
+    for path in ordered:
+        children = tuple(
+            (child[-1], resource_class(child))
+            for child in ordered
+            if len(child) == len(path) + 1 and child[: len(path)] == path
+        )
+        ops = operations.get(path, [])
+        # Extra media-type methods must not shadow a method, a sub-resource or the
+        # raw-response view of the class.
+        taken = {op.py_name for op in ops} | {a for a, _ in children}
+        taken.add("with_raw_response")
+        builder.typed_dicts = {}
+        methods = [m for op in ops for m in builder.methods(op, taken)]
+        views[path] = ResourceView(
             class_name=resource_class(path),
             attribute=path[-1],
             doc=py_literal(f"Operations on {'.'.join(path)}."),
-            methods=tuple(methods.get(path, ())),
-            children=tuple(
-                (child[-1], resource_class(child))
-                for child in ordered
-                if len(child) == len(path) + 1 and child[: len(path)] == path
-            ),
+            methods=tuple(methods),
+            children=children,
+            typed_dicts=tuple(builder.typed_dicts.values()),
         )
-        for path in ordered
-    }
+    return views
 
 
 def resource_modules(api: Api, header: str) -> dict[str, ResourcesView]:
@@ -353,22 +558,27 @@ def resource_modules(api: Api, header: str) -> dict[str, ResourcesView]:
             (p for p in views if p[:1] == root), key=lambda p: (-len(p), p)
         )
         resources = tuple(views[p] for p in members)
+        typed_dicts = {t.name: t for r in resources for t in r.typed_dicts}
         names = [r.class_name for r in resources]
         exports = sorted(
-            n
-            for name in names
-            for n in (
-                name,
-                f"Async{name}",
-                f"{name}WithRawResponse",
-                f"Async{name}WithRawResponse",
-            )
+            [
+                n
+                for name in names
+                for n in (
+                    name,
+                    f"Async{name}",
+                    f"{name}WithRawResponse",
+                    f"Async{name}WithRawResponse",
+                )
+            ]
+            + list(typed_dicts)
         )
         modules[root[0]] = ResourcesView(
             header=header,
             doc=py_literal(f"Resources under client.{root[0]}: sync and async."),
             resources=resources,
             exports=tuple(py_literal(n) for n in exports),
+            typed_dicts=tuple(typed_dicts[n] for n in sorted(typed_dicts)),
         )
     return modules
 
@@ -407,6 +617,11 @@ def client_view(
         roots=roots,
         imports=tuple((module, (name, f"Async{name}")) for _, name, module in roots),
     )
+
+
+def _concrete(media: str) -> bool:
+    """Whether a media type names one type to send (no wildcard, no list)."""
+    return bool(media) and "*" not in media and "," not in media
 
 
 def _tuple_literal(items: list[str]) -> str:

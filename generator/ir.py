@@ -117,6 +117,22 @@ class Parameter:
     examples: tuple[Any, ...] = ()
 
 
+# How a body travels, from its media type (and, for wildcards, its schema): JSON text;
+# form-urlencoded fields; multipart parts; text (``text/*``); server-sent events; bytes.
+BodyKind = Literal["json", "form", "multipart", "text", "events", "binary"]
+
+
+@dataclass(frozen=True)
+class PartEncoding:
+    """An OpenAPI Encoding Object entry: how one property of a form or multipart body is
+    sent ("" / None where the spec says nothing)."""
+
+    name: str
+    content_type: str = ""
+    style: str = ""
+    explode: bool | None = None
+
+
 @dataclass(frozen=True)
 class Body:
     """A request or response body for one media type."""
@@ -125,6 +141,11 @@ class Body:
     type: TypeRef | None  # None: no schema, raw bytes
     required: bool = True
     examples: tuple[Any, ...] = ()
+    kind: BodyKind = "json"
+    # Wire names of the properties holding file content (format binary, contentMediaType,
+    # contentEncoding), in any branch of the schema: multipart bodies send them as files.
+    files: tuple[str, ...] = ()
+    encoding: tuple[PartEncoding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +175,8 @@ class Operation:
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     request_body: Body | None = None
+    # Every documented media type of the request body, the default (request_body) first.
+    request_bodies: tuple[Body, ...] = ()
     responses: tuple[Response, ...] = ()
     security: tuple[
         tuple[str, ...], ...

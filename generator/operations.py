@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from generator import naming
 from generator.config import Config
 from generator.errors import SpecError
-from generator.ir import Body, Operation, Parameter, Response, TypeRef
+from generator.ir import (
+    Body,
+    BodyKind,
+    Operation,
+    Parameter,
+    PartEncoding,
+    Response,
+    TypeRef,
+)
 from generator.resolve import Resolver, Target
 from generator.schemas import SchemaAnalyzer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json(?:;.*)?$|^\*/\*$")
 _ACTION_PATH = re.compile(r"/actions/([^/{}]+)$")
+_JSON_MIME = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
+# Media ranges that name no format: the schema says whether JSON or bytes travel.
+_WILDCARDS = frozenset({"*", "*/*", "application/*"})
 
 
 def _component_name(target: Target, section: str) -> str | None:
@@ -76,6 +88,7 @@ class OperationAnalyzer:
         hint = naming.pascal_case(snake) or "Operation"
         params = self._parameters(item, op, hint)
         resource, py_name = self._placement(op_id, path, method, raw, params, location)
+        bodies = self._request_bodies(op, hint)
         return Operation(
             operation_id=op_id,
             py_name=py_name,
@@ -88,7 +101,8 @@ class OperationAnalyzer:
             description=str(raw.get("description") or ""),
             tags=tuple(str(t) for t in raw.get("tags") or ()),
             parameters=params,
-            request_body=self._request_body(op, hint),
+            request_body=bodies[0] if bodies else None,
+            request_bodies=bodies,
             responses=self._responses(op, hint),
             security=(
                 _security(raw["security"]) if "security" in raw else default_security
@@ -172,26 +186,59 @@ class OperationAnalyzer:
                 if "schema" in entry
                 else None
             )
+            schema = (
+                self.resolver.deref(media_target.child("schema"))
+                if "schema" in entry
+                else None
+            )
+            kind = media_kind(media, schema.value if schema else None)
             bodies.append(
-                Body(media, type_, True, _media_examples(self.resolver, media_target))
+                Body(
+                    media,
+                    type_,
+                    True,
+                    _media_examples(self.resolver, media_target),
+                    kind=kind,
+                    files=(
+                        self._file_properties(schema)
+                        if kind == "multipart" and schema
+                        else ()
+                    ),
+                    encoding=_encoding(entry.get("encoding")),
+                )
             )
         return tuple(bodies)
 
-    def _request_body(self, op: Target, hint: str) -> Body | None:
+    def _file_properties(self, schema: Target, depth: int = 0) -> tuple[str, ...]:
+        """Return the properties holding file content, in every branch of a schema."""
+        value = schema.value if isinstance(schema.value, dict) else {}
+        found: list[str] = []
+        properties = value.get("properties")
+        if isinstance(properties, dict):
+            for name in properties:
+                prop = self.resolver.deref(schema.child("properties", name))
+                if _is_file(prop.value) or (
+                    isinstance(prop.value, dict)
+                    and isinstance(prop.value.get("items"), dict)
+                    and _is_file(self.resolver.deref(prop.child("items")).value)
+                ):
+                    found.append(str(name))
+        for keyword in ("allOf", "oneOf", "anyOf"):
+            members = value.get(keyword)
+            if isinstance(members, list) and depth < 8:
+                for index in range(len(members)):
+                    member = self.resolver.deref(schema.child(keyword, index))
+                    found.extend(self._file_properties(member, depth + 1))
+        return tuple(dict.fromkeys(found))
+
+    def _request_bodies(self, op: Target, hint: str) -> tuple[Body, ...]:
         if "requestBody" not in op.value:
-            return None
+            return ()
         target = self.resolver.deref(op.child("requestBody"))
         name = _component_name(target, "requestBodies")
+        required = bool(target.value.get("required"))
         bodies = self._bodies(target, [name] if name else [hint, "Request"])
-        if not bodies:
-            return None
-        first = bodies[0]
-        return Body(
-            first.media_type,
-            first.type,
-            bool(target.value.get("required")),
-            first.examples,
-        )
+        return tuple(replace(b, required=required) for b in bodies)
 
     def _responses(self, op: Target, hint: str) -> tuple[Response, ...]:
         responses = op.value.get("responses") or {}
@@ -275,6 +322,62 @@ def _default_placement(
     if not action and len(tail) > 1 and not ends_with_param:
         verb = f"{verb}_{naming.snake_case(tail[-1])}"
     return resource, [naming.fix_identifier(verb, fallback="call"), fallback]
+
+
+def media_kind(media: str, schema: Any) -> BodyKind:
+    """Return how a body of a media type travels; wildcards are JSON for a schema that
+    is not a string (an object, say) and bytes otherwise."""
+    mime = media.split(";", 1)[0].strip().lower()
+    if _JSON_MIME.match(mime):
+        return "json"
+    if mime == "application/x-www-form-urlencoded":
+        return "form"
+    if mime.startswith("multipart/"):
+        return "multipart"
+    if mime == "text/event-stream":
+        return "events"
+    if mime.startswith("text/"):
+        return "text"
+    if mime in _WILDCARDS and isinstance(schema, dict) and schema:
+        types = schema.get("type")
+        types = types if isinstance(types, list) else [types]
+        if "string" not in types:
+            return "json"
+    return "binary"
+
+
+def _is_file(schema: Any) -> bool:
+    """Whether a property schema is file content: a binary string (3.0), or one with a
+    contentMediaType or contentEncoding (3.1)."""
+    if not isinstance(schema, dict):
+        return False
+    types = schema.get("type")
+    if "string" not in (types if isinstance(types, list) else [types]):
+        return False
+    return (
+        schema.get("format") == "binary"
+        or "contentMediaType" in schema
+        or "contentEncoding" in schema
+    )
+
+
+def _encoding(raw: Any) -> tuple[PartEncoding, ...]:
+    if not isinstance(raw, dict):
+        return ()
+    found = []
+    for name, entry in raw.items():
+        if not isinstance(entry, dict):
+            continue
+        explode = entry.get("explode")
+        found.append(
+            PartEncoding(
+                str(name),
+                str(entry.get("contentType") or ""),
+                str(entry.get("style") or ""),
+                explode if isinstance(explode, bool) else None,
+            )
+        )
+    return tuple(found)
 
 
 def _first_success(responses: dict[str, Any]) -> str | None:

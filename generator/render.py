@@ -20,7 +20,14 @@ from generator.views import DocView, ValidatorsView, models_view, package_view
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
-RUNTIME_MODULES = ("_serde.py", "_validation.py", "_errors.py", "_runtime.py")
+RUNTIME_MODULES = (
+    "_serde.py",
+    "_validation.py",
+    "_errors.py",
+    "_wire.py",
+    "_content.py",
+    "_runtime.py",
+)
 
 
 def header_lines(api: Api) -> list[str]:

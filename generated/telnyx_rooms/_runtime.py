@@ -49,10 +49,18 @@ Import cost
     ``http(s)://host[:port][/path]``. Annotations name httpx for type checkers only.
 
 Responses
-    A documented 2xx is parsed as JSON (content type ``application/json`` or ``+json``, or
-    none), validated in strict mode, then decoded. Non-JSON content types, malformed,
-    truncated or empty JSON raise :class:`ResponseDecodeError` (``RawResponse.content`` still
-    gives the bytes). Any non-2xx raises an :class:`APIStatusError` subclass.
+    ``Accept`` names the documented success media types (``application/json`` for JSON;
+    ``extra_headers`` can replace it). A documented JSON 2xx is parsed (content type
+    ``application/json`` or ``+json``, or none), validated in strict mode, then decoded;
+    other content types, malformed, truncated or empty JSON raise
+    :class:`ResponseDecodeError` (``RawResponse.content`` still gives the bytes). A 2xx
+    documented as text returns ``str``, as any other media type ``bytes`` (see
+    ``_content``); strict mode refuses their undocumented statuses, as for JSON. Any non-2xx
+    raises an :class:`APIStatusError` subclass.
+
+Request bodies
+    See ``_content``: JSON, form-urlencoded, multipart (files: :data:`FileTypes`), raw
+    bytes and text, each checked before any I/O.
 """
 
 from __future__ import annotations
@@ -61,7 +69,6 @@ import _thread
 import contextvars
 import copy
 import dataclasses
-import enum
 import functools
 import json
 import os
@@ -78,7 +85,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from types import TracebackType
 from typing import (
     TYPE_CHECKING,
@@ -93,6 +100,33 @@ from typing import (
     cast,
 )
 
+from ._content import (
+    BinaryBody,
+    BinaryContent,
+    BodyEncoding,
+    BodyReader,
+    EventStreamBody,
+    FileContent,
+    FileTypes,
+    TextBody,
+    Validator,
+    encode_body,
+    json_content,
+)
+from ._wire import (
+    DEEP_OBJECT,
+    FORM,
+    FORM_NO_EXPLODE,
+    NOT_GIVEN,
+    NotGiven,
+    QueryStyle,
+    _is_list,
+    _omitted,
+    _plain,
+    _scalar,
+    render_path,
+    serialize_query,
+)
 from ._errors import (
     MAX_RETRY_AFTER,
     APIConnectionError,
@@ -147,6 +181,14 @@ __all__ = [
     "SecurityScheme",
     "BEARER",
     "QueryStyle",
+    "BodyEncoding",
+    "FileContent",
+    "FileTypes",
+    "BinaryContent",
+    "BodyReader",
+    "TextBody",
+    "BinaryBody",
+    "EventStreamBody",
     "FORM",
     "FORM_NO_EXPLODE",
     "DEEP_OBJECT",
@@ -220,29 +262,9 @@ _SECRET_WORDS: Final = ("key", "token", "secret", "auth", "cookie")
 REDACTED: Final = "<redacted>"
 
 
-class NotGiven:
-    """Sentinel for an argument not passed where None means something (``timeout=None``)."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN: Final = NotGiven()
-
 Headers: TypeAlias = "Mapping[str, str | None]"
 Query: TypeAlias = "Mapping[str, Any]"
 Body: TypeAlias = "Mapping[str, Any]"
-Validator: TypeAlias = "Callable[[Any], object]"
 
 
 class _Secret:
@@ -309,19 +331,6 @@ BEARER: Final = SecurityScheme("bearer")
 
 
 @dataclasses.dataclass(frozen=True)
-class QueryStyle:
-    """OpenAPI query parameter style: form (default), deepObject, pipe/spaceDelimited."""
-
-    style: Literal["form", "deepObject", "pipeDelimited", "spaceDelimited"] = "form"
-    explode: bool = True
-
-
-FORM: Final = QueryStyle()
-FORM_NO_EXPLODE: Final = QueryStyle("form", explode=False)
-DEEP_OBJECT: Final = QueryStyle("deepObject")
-
-
-@dataclasses.dataclass(frozen=True)
 class PageSpec:
     """Telnyx page-number pagination: where the items, the meta and the page params are."""
 
@@ -338,10 +347,12 @@ class RequestSpec(Generic[T]):
     ``path`` is the template (``/room_sessions/{room_session_id}``) filled from
     ``path_params``. ``query``/``headers`` values that are None or NOT_GIVEN are not sent.
     ``json_body`` is plain JSON data (models' ``to_dict()`` results); top-level NOT_GIVEN
-    members are dropped. ``security`` lists alternatives, each a tuple of scheme names that
+    members are dropped. A body of another media type is ``body``, sent as its
+    ``body_encoding`` says (``json_body`` is then unused). ``security`` lists alternatives, each a tuple of scheme names that
     must all be applied; ``()`` sends no credentials. ``responses`` maps a documented success
     status (``200``, ``"2XX"``) to the decoder of its JSON body (``None``: no body, the
-    call returns None); ``validators`` maps statuses to strict-mode validators (callables
+    call returns None; a :class:`BodyReader`: a text or binary body); ``accept`` is the
+    ``Accept`` header; ``validators`` maps statuses to strict-mode validators (callables
     raising an error with ``.path`` and ``.message``); ``body_validator`` checks the request
     body before any I/O, in every mode. ``pagination`` is used by ``request_page``.
     """
@@ -353,6 +364,9 @@ class RequestSpec(Generic[T]):
     query_styles: Mapping[str, QueryStyle] = dataclasses.field(default_factory=dict)
     headers: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     json_body: Any = NOT_GIVEN
+    body: Any = NOT_GIVEN
+    body_encoding: BodyEncoding | None = None
+    accept: str = "application/json"
     security: tuple[tuple[str, ...], ...] = ()
     responses: Mapping[int | str, Callable[[Any], T] | None] = dataclasses.field(
         default_factory=dict
@@ -381,51 +395,6 @@ _NO_OPTIONS: Final = RequestOptions()
 
 
 # ------------------------------------------------------------------ path, query, headers
-
-
-def _scalar(value: Any) -> str:
-    """Format one parameter value: booleans true/false, dates ISO 8601, enums by value."""
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        wire = getattr(value, "wire", None)
-        if isinstance(wire, str):
-            return wire
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-    if isinstance(value, date):
-        wire = getattr(value, "wire", None)
-        return wire if isinstance(wire, str) else value.isoformat()
-    return str(value)
-
-
-_JSON_SCALARS: Final = frozenset({str, int, float, bool})
-
-
-def _plain(value: Any) -> Any:
-    """Turn models (``to_dict()``) and other dataclasses into mappings; keep the rest."""
-    if value is None or type(value) in _JSON_SCALARS:  # the common case: no lookups
-        return value
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict) and not isinstance(value, type):
-        return to_dict()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    """``json.dumps`` hook: models, enums and dates inside a request body."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (date, datetime)):
-        return _scalar(value)
-    plain = _plain(value)
-    if plain is value:
-        raise TypeError(f"{type(value).__name__} is not JSON serializable")
-    return plain
 
 
 def setting(value: str | None, env: str, default: str | None = None) -> str | None:
@@ -479,131 +448,6 @@ def _check_key(api_key: str | None) -> _Secret | None:
     if any(ord(c) < 0x21 or ord(c) == 0x7F for c in api_key):
         raise ValueError("api_key contains whitespace or control characters")
     return _Secret(api_key)
-
-
-def _omitted(value: Any) -> bool:
-    return value is None or isinstance(value, NotGiven)
-
-
-def _is_list(value: Any) -> bool:
-    return isinstance(value, (list, tuple, set, frozenset))
-
-
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-
-
-@functools.lru_cache(maxsize=1024)
-def _path_template(template: str) -> tuple[str, ...]:
-    """``template`` split into literal text and placeholder names, alternately (parsed
-    once per template: generated methods pass the same one on every call)."""
-    return tuple(_PLACEHOLDER.split(template))
-
-
-def render_path(template: str, params: Mapping[str, Any]) -> str:
-    """Fill ``{name}`` placeholders with percent-encoded values (``quote(v, safe="")``).
-
-    Empty values, ``.`` and ``..`` raise ValueError naming the parameter, so no value can
-    change which path is requested; so do missing or unused parameters.
-    """
-    # Imported here, not at module import: urllib.parse takes milliseconds to import.
-    from urllib.parse import quote
-
-    parts = _path_template(template)
-    pieces = [parts[0]]
-    used: set[str] = set()
-    for index in range(1, len(parts), 2):
-        name = parts[index]
-        if name not in params:
-            raise ValueError(f"missing path parameter `{name}`")
-        used.add(name)
-        value = params[name]
-        if _omitted(value):
-            raise ValueError(
-                f"expected a non-empty value for `{name}` but received {value!r}"
-            )
-        value = _plain(value)
-        text = (
-            ",".join(_scalar(v) for v in value) if _is_list(value) else _scalar(value)
-        )
-        if text in ("", ".", ".."):
-            raise ValueError(
-                f"expected a non-empty value for `{name}` but received {text!r}"
-            )
-        pieces.append(quote(text, safe=""))
-        pieces.append(parts[index + 1])
-    if len(used) != len(params):
-        unused = set(params) - used
-        raise ValueError(f"unknown path parameters {sorted(unused)} for {template!r}")
-    return "".join(pieces)
-
-
-def _deep(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
-    value = _plain(value)
-    if _omitted(value):
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            _deep(f"{prefix}[{key}]", item, out)
-    elif _is_list(value):
-        for index, item in enumerate(value):
-            item = _plain(item)
-            if isinstance(item, Mapping):
-                _deep(f"{prefix}[{index}]", item, out)
-            elif not _omitted(item):
-                out.append((prefix, _scalar(item)))
-    else:
-        out.append((prefix, _scalar(value)))
-
-
-def serialize_query(
-    params: Mapping[str, Any], styles: Mapping[str, QueryStyle] | None = None
-) -> list[tuple[str, str]]:
-    """Serialize query parameters into ordered (name, value) pairs.
-
-    None/NOT_GIVEN are left out (also inside lists and objects). Lists: form explode repeats
-    the key, form without explode joins with commas, pipe/spaceDelimited join with ``|``/space.
-    Objects (mappings, models with ``to_dict()``, dataclasses): deepObject gives
-    ``filter[date_created_at][gte]=2021-04-25``, which is also the default for objects without
-    a style; form explode gives one pair per member.
-    """
-    out: list[tuple[str, str]] = []
-    if not params:
-        return out
-    styles = styles or {}
-    for name, raw in params.items():
-        value = _plain(raw)
-        if _omitted(value):
-            continue
-        style = styles.get(name)
-        if isinstance(value, Mapping):
-            if style is None or style.style == "deepObject":
-                _deep(name, value, out)
-            elif style.explode:
-                out.extend(
-                    (str(k), _scalar(v)) for k, v in value.items() if not _omitted(v)
-                )
-            else:
-                flat = [
-                    s
-                    for k, v in value.items()
-                    if not _omitted(v)
-                    for s in (k, _scalar(v))
-                ]
-                out.append((name, ",".join(flat)))
-        elif _is_list(value):
-            items = [_scalar(v) for v in value if not _omitted(v)]
-            style = style or FORM
-            if style.style == "pipeDelimited":
-                out.append((name, "|".join(items)))
-            elif style.style == "spaceDelimited":
-                out.append((name, " ".join(items)))
-            elif style.style == "form" and not style.explode:
-                out.append((name, ",".join(items)))
-            else:
-                out.extend((name, item) for item in items)
-        else:
-            out.append((name, _scalar(value)))
-    return out
 
 
 def _merge_pairs(
@@ -1319,7 +1163,7 @@ class _BaseClient:
         # built as a plain dict (lower-case name -> (name, value)) and turned into
         # httpx.Headers once: httpx.Headers.update costs several microseconds per call.
         headers: dict[str, tuple[str, str]] = {
-            "accept": ("Accept", "application/json"),
+            "accept": ("Accept", spec.accept),
             "user-agent": ("User-Agent", self.user_agent),
         }
         for name, text in auth_headers.items():
@@ -1340,7 +1184,8 @@ class _BaseClient:
                 )
 
         content: bytes | None = None
-        body = spec.json_body
+        encoding = spec.body_encoding
+        body = spec.json_body if encoding is None else spec.body
         if isinstance(body, Mapping):
             body = {k: v for k, v in body.items() if not isinstance(v, NotGiven)}
         if options.extra_body:
@@ -1350,26 +1195,12 @@ class _BaseClient:
                 raise TypeError("extra_body needs an object request body")
             body = {**body, **options.extra_body}
         if not isinstance(body, NotGiven):
-            try:
-                content = json.dumps(
-                    body,
-                    separators=(",", ":"),
-                    ensure_ascii=False,
-                    allow_nan=False,
-                    default=_json_default,
-                ).encode("utf-8")
-            except (TypeError, ValueError) as exc:
-                raise RequestValidationError(f"not JSON: {exc}", error=exc) from exc
-            if spec.body_validator is not None:
-                try:  # validate exactly what goes on the wire
-                    spec.body_validator(json.loads(content))
-                except Exception as exc:  # the generated validators' ValidationError
-                    raise RequestValidationError(
-                        str(getattr(exc, "message", exc)),
-                        path=str(getattr(exc, "path", "")),
-                        error=exc,
-                    ) from exc
-            _put_header(headers, "Content-Type", "application/json")
+            if encoding is None:
+                content = json_content(body, spec.body_validator)
+                content_type = "application/json"
+            else:
+                content, content_type = encode_body(body, encoding, spec.body_validator)
+            _put_header(headers, "Content-Type", content_type)
 
         for name, extra in (options.extra_headers or {}).items():
             if extra is None:
@@ -1514,14 +1345,7 @@ class _BaseClient:
         data = self._parse_json(response, body)
         if not self.strict:
             return data
-        documented, _ = _lookup(spec.responses, response.status_code)
-        if not documented and spec.responses:
-            raise ResponseValidationError(
-                f"undocumented status {response.status_code}",
-                path="",
-                response=response,
-                body=body,
-            )
+        self._refuse_undocumented(spec, response, body)
         _, validator = _lookup(spec.validators, response.status_code)
         if validator is not None:
             try:
@@ -1536,6 +1360,19 @@ class _BaseClient:
                 ) from exc
         return data
 
+    def _refuse_undocumented(
+        self, spec: RequestSpec[Any], response: httpx.Response, body: bytes
+    ) -> None:
+        """Strict mode: a 2xx status the operation does not document is an error."""
+        documented, _ = _lookup(spec.responses, response.status_code)
+        if self.strict and not documented and spec.responses:
+            raise ResponseValidationError(
+                f"undocumented status {response.status_code}",
+                path="",
+                response=response,
+                body=body,
+            )
+
     def _decode(self, spec: RequestSpec[T], response: httpx.Response, body: bytes) -> T:
         """Parse, validate (strict) and decode a 2xx body.
 
@@ -1549,6 +1386,10 @@ class _BaseClient:
             if self.strict and not documented:
                 self._checked_json(spec, response, body)
             return cast(T, None)
+        if isinstance(decoder, BodyReader):
+            # Text or bytes: nothing to parse or validate as JSON.
+            self._refuse_undocumented(spec, response, body)
+            return cast(T, decoder((response, body)))
         data = self._checked_json(spec, response, body)
         if decoder is None:
             return cast(T, data)

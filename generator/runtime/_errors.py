@@ -11,7 +11,7 @@ Every failure of a call is an :class:`APIError`; nothing returns ``None`` for an
     |   +-- BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
     |   |   NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
     |   |   RateLimitError 429, InternalServerError >= 500
-    +-- ResponseDecodeError         a 2xx whose body is not the JSON it should be
+    +-- ResponseDecodeError         a 2xx whose body is not what was documented
     +-- ResponseValidationError     strict mode: a 2xx body that breaks the schema
     +-- RequestValidationError      strict mode: a request body refused before any I/O
 
@@ -329,7 +329,9 @@ def make_status_error(
 
 
 class ResponseDecodeError(_ResponseError):
-    """A 2xx whose body cannot be used: malformed or truncated JSON, a non-JSON type.
+    """A 2xx whose body cannot be used: malformed or truncated JSON, a content type of
+    another kind than documented (JSON where a PDF was documented, say), text that does
+    not decode in its charset.
 
     ``reason`` is one of ``"malformed"``, ``"content-type"``, ``"empty"``, ``"truncated"``,
     ``"encoding"`` or ``"decoder"`` (the model decoder refused the JSON).

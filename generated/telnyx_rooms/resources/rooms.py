@@ -9,7 +9,7 @@ import builtins
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict
 
 from .. import _runtime as _r
 from .. import _serde as _s

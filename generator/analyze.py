@@ -26,7 +26,9 @@ def analyze(doc: Document, config: Config) -> Api:
     resolver = Resolver(doc)
     schemas = SchemaAnalyzer(resolver)
     schemas.declare_components()
-    operations = OperationAnalyzer(resolver, schemas, config).operations()
+    analyzer = OperationAnalyzer(resolver, schemas, config)
+    operations = analyzer.operations()
+    webhooks = analyzer.webhooks()
     info = root.get("info") or {}
     servers = tuple(
         str(s["url"])
@@ -44,6 +46,7 @@ def analyze(doc: Document, config: Config) -> Api:
         models=schemas.models(),
         operations=tuple(operations),
         security_schemes=_security_schemes(root),
+        webhooks=tuple(webhooks),
         schemas=SchemaConverter(resolver, schemas, openapi).bodies(),
         unsupported=tuple(schemas.unsupported),
         locate=doc.locate,

@@ -185,6 +185,24 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A request the API sends to its users (OpenAPI 3.1 ``webhooks``): they parse its body."""
+
+    name: str  # its key under ``webhooks``
+    snake: str  # unique snake_case id, e.g. "call_answered"
+    method: str  # lower case
+    location: Location
+    operation_id: str = ""
+    summary: str = ""
+    description: str = ""
+    parameters: tuple[
+        Parameter, ...
+    ] = ()  # what comes with it (e.g. signature headers)
+    body: Body | None = None
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
 class SecurityScheme:
     """A security scheme from components/securitySchemes."""
 
@@ -210,6 +228,7 @@ class Api:
     models: tuple[Model, ...]
     operations: tuple[Operation, ...]
     security_schemes: tuple[SecurityScheme, ...] = ()
+    webhooks: tuple[Webhook, ...] = ()
     # JSON Schema 2020-12 per model name, with references as "#/$defs/<Model name>".
     schemas: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     unsupported: tuple[tuple[Location, str], ...] = ()

@@ -17,6 +17,7 @@ from generator.ir import (
     PartEncoding,
     Response,
     TypeRef,
+    Webhook,
 )
 from generator.resolve import Resolver, Target
 from generator.schemas import SchemaAnalyzer
@@ -60,6 +61,48 @@ class OperationAnalyzer:
                 if method in HTTP_METHODS:
                     found.append(self._operation(item, path, method, default_security))
         return found
+
+    def webhooks(self) -> list[Webhook]:
+        """Return every webhook (OpenAPI 3.1 ``webhooks``) in file order."""
+        root = self.resolver.root_target()
+        hooks = root.value.get("webhooks")
+        if not isinstance(hooks, dict):
+            return []
+        names = naming.Namespace("webhook")
+        found: list[Webhook] = []
+        for name in hooks:
+            item = self.resolver.deref(root.child("webhooks", name))
+            if not isinstance(item.value, dict):
+                raise SpecError(item.location(), "a webhook must be a path item object")
+            for method in item.value:
+                if method in HTTP_METHODS:
+                    found.append(self._webhook(item, str(name), method, names))
+        return found
+
+    def _webhook(
+        self, item: Target, name: str, method: str, names: naming.Namespace
+    ) -> Webhook:
+        op = item.child(method)
+        raw: dict[str, Any] = op.value
+        location = op.location()
+        op_id = raw.get("operationId")
+        base = naming.fix_identifier(naming.snake_case(name), fallback="webhook")
+        snake = names.claim([base, f"{base}_{method}"], name, location)
+        # Inline bodies are named after the webhook, apart from the operations' models.
+        hint = f"{naming.pascal_case(snake) or 'Webhook'}Webhook"
+        bodies = self._request_bodies(op, hint)
+        return Webhook(
+            name=name,
+            snake=snake,
+            method=method,
+            location=location,
+            operation_id=op_id if isinstance(op_id, str) else "",
+            summary=str(raw.get("summary") or ""),
+            description=str(raw.get("description") or ""),
+            parameters=self._parameters(item, op, hint),
+            body=bodies[0] if bodies else None,
+            deprecated=bool(raw.get("deprecated")),
+        )
 
     def _operation(
         self,

@@ -16,6 +16,7 @@ from generator.pytypes import py_literal
 from generator.validators_module import compile_validators
 from generator.client_views import client_view, resource_modules
 from generator.config import ClientConfig
+from generator.webhook_views import webhooks_view
 from generator.views import DocView, ValidatorsView, models_view, package_view
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -128,6 +129,10 @@ def render(
             files[f"{package}/resources/{module}.py"] = _template(
                 env, "resources.py.j2", view
             )
+    if api.webhooks:
+        files[f"{package}/webhooks.py"] = _template(
+            env, "webhooks.py.j2", webhooks_view(api, header)
+        )
     classes = (client.client_class, client.async_client_class)
     files[f"{package}/__init__.py"] = _template(
         env,

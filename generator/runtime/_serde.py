@@ -358,3 +358,15 @@ def is_any(value: Any) -> bool:
 def keys_of(model: Any) -> frozenset[str]:
     """Return the wire names a generated model declares."""
     return frozenset(model.WIRE_NAMES)
+
+
+def load_json(payload: bytes | bytearray | str | Mapping[str, Any]) -> Any:
+    """Return the JSON data of a payload: parsed from text or bytes, else as given.
+
+    Malformed JSON raises ``json.JSONDecodeError`` (a ValueError naming line and column).
+    """
+    if isinstance(payload, (bytes, bytearray, str)):
+        import json  # only webhook parsing needs it: keeps the models' import cheap
+
+        return json.loads(payload)
+    return payload

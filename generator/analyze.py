@@ -49,6 +49,7 @@ def analyze(doc: Document, config: Config) -> Api:
         webhooks=tuple(webhooks),
         schemas=SchemaConverter(resolver, schemas, openapi).bodies(),
         unsupported=tuple(schemas.unsupported),
+        notices=tuple(dict.fromkeys(analyzer.notices)),
         locate=doc.locate,
     )
 

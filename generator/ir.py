@@ -232,6 +232,8 @@ class Api:
     # JSON Schema 2020-12 per model name, with references as "#/$defs/<Model name>".
     schemas: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     unsupported: tuple[tuple[Location, str], ...] = ()
+    # Constructs understood and deliberately not generated (reported, never fatal).
+    notices: tuple[tuple[Location, str], ...] = ()
     # JSON pointer into the spec -> its file:line:col (the deepest node that exists).
     locate: Callable[[str], Location] | None = field(
         default=None, compare=False, hash=False, repr=False

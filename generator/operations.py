@@ -8,7 +8,7 @@ from typing import Any
 
 from generator import naming
 from generator.config import Config
-from generator.errors import SpecError
+from generator.errors import Location, SpecError
 from generator.ir import (
     Body,
     BodyKind,
@@ -47,6 +47,8 @@ class OperationAnalyzer:
         self.schemas = schemas
         self.config = config
         self.ids = naming.Namespace("operation")
+        # Constructs read but not generated (they describe no call the client makes).
+        self.notices: list[tuple[Location, str]] = []
         self.placements: dict[tuple[str, ...], naming.Namespace] = {}
 
     def operations(self) -> list[Operation]:
@@ -132,6 +134,14 @@ class OperationAnalyzer:
         params = self._parameters(item, op, hint)
         resource, py_name = self._placement(op_id, path, method, raw, params, location)
         bodies = self._request_bodies(op, hint)
+        if raw.get("callbacks"):
+            self.notices.append(
+                (
+                    op.child("callbacks").location(),
+                    "callbacks are not generated: they are requests the API makes, "
+                    "not calls of the client",
+                )
+            )
         return Operation(
             operation_id=op_id,
             py_name=py_name,
@@ -295,6 +305,14 @@ class OperationAnalyzer:
                 else f"{status} Response"
             )
             bodies = self._bodies(target, [name] if name else [hint, suffix])
+            if target.value.get("links"):
+                self.notices.append(
+                    (
+                        target.child("links").location(),
+                        "response links are not generated: the client does not "
+                        "follow them",
+                    )
+                )
             out.append(
                 Response(
                     str(status), str(target.value.get("description") or ""), bodies

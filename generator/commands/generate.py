@@ -117,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
     progress.stage("analysing")
     api = analyze(doc, config)
     lap("analyze")
+    for location, message in api.notices:
+        print(f"{location}: note: {message}", file=sys.stderr)
     if api.unsupported:
         for location, message in api.unsupported:
             print(f"{location}: unsupported: {message}", file=sys.stderr)

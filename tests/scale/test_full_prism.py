@@ -58,7 +58,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.client_views import alternate_method_name
+from generator.body_views import alternate_method_name
 from generator.ir import Api, Body, Model, Operation, Parameter, Response, TypeRef
 from generator.lint import Finding, lint
 from tests.contract.prism import Exchange, PrismServer, Traffic, violations_of

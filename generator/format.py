@@ -180,7 +180,15 @@ def format_files(
         with _Pool(jobs or _cpus()) as pool:
             texts = {p: parts[p][2] for p in todo}
             _format_modules(
-                texts, todo, bodies, cache, pool, stats, on_file, unsupported, laid_paths
+                texts,
+                todo,
+                bodies,
+                cache,
+                pool,
+                stats,
+                on_file,
+                unsupported,
+                laid_paths,
             )
     for path, (header, gap, _) in parts.items():
         head = formatted_headers[headers[header].key] if header else ""

@@ -62,15 +62,17 @@ class TypeNamer:
     """Render TypeRefs for one module, knowing which models are enums and which are aliases.
 
     Composite decoders (lists, maps, unions) become module-level functions collected in
-    ``helpers`` ({function name: expression over ``value``}); names derive from the type's
-    structure, so the same type always gets the same function. List and map decoders are
-    comprehensions that call an item model's bound ``from_dict`` (``_from_<snake>``, which
-    the models template defines) directly for plain dicts.
+    ``helpers`` ({function name: (guard, expression)}, both over ``value``: the function
+    returns the expression when the guard holds or is "", else ``value`` unchanged); names
+    derive from the type's structure, so the same type always gets the same function.
+    List and map decoders are comprehensions that call an item model's bound
+    ``from_dict`` (``_from_<snake>``, which the models template defines) directly for
+    plain dicts.
     """
 
     def __init__(self, models: tuple[Model, ...]) -> None:
         self.models = {m.name: m for m in models}
-        self.helpers: dict[str, str] = {}
+        self.helpers: dict[str, tuple[str, str]] = {}
 
     def annotation(self, t: TypeRef) -> str:
         """Return the annotation text of a type."""
@@ -106,16 +108,13 @@ class TypeNamer:
             # for the "_decode_"/"_is_"/"_from_" prefixes.
             item = self._item(t.args[0], inner, "_item")
             if t.kind == "list":
-                expression = (
-                    f"[{item} for _item in value] if isinstance(value, list) else value"
-                )
+                guard = "isinstance(value, list)"
+                expression = f"[{item} for _item in value]"
             else:
-                expression = (
-                    f"{{_key: {item} for _key, _item in value.items()}}"
-                    " if isinstance(value, (dict, Mapping)) else value"
-                )
+                guard = "isinstance(value, (dict, Mapping))"
+                expression = f"{{_key: {item} for _key, _item in value.items()}}"
             name = f"_decode_{t.kind}_of_{_stem(inner)}"
-            return self._helper(name, expression)
+            return self._helper(name, expression, guard)
         if t.kind == "union":
             return self._union(t)
         return None
@@ -129,11 +128,11 @@ class TypeNamer:
             return f"{bound}({var}) if type({var}) is dict else {decoder}({var})"
         return f"{decoder}({var})"
 
-    def _helper(self, name: str, expression: str) -> str:
+    def _helper(self, name: str, expression: str, guard: str = "") -> str:
         if len(name) > 60:
-            digest = hashlib.sha256(expression.encode()).hexdigest()[:10]
+            digest = hashlib.sha256(f"{guard}:{expression}".encode()).hexdigest()[:10]
             name = f"_decode_{digest}"
-        self.helpers.setdefault(name, expression)
+        self.helpers.setdefault(name, (guard, expression))
         return name
 
     def _union(self, t: TypeRef) -> str | None:
@@ -158,12 +157,12 @@ class TypeNamer:
             return None
         options: list[str] = []
         if len(models) > 1:
-            keyed = ", ".join(
+            keyed = [
                 f"(_s.keys_of({m.name}), _decode_{self.models[m.name].snake})"
                 for m in models
-            )
+            ]
             best = self._helper(
-                f"_decode_best_{digest}", f"_s.best_object(value, ({keyed},))"
+                f"_decode_best_{digest}", f"_s.best_object(value, {_tuple(keyed)})"
             )
             options.append(f"(_s.is_object, {best})")
         for option, decode in zip(t.args, decoders):
@@ -171,7 +170,7 @@ class TypeNamer:
                 continue
             options.append(f"({self._shape_test(option)}, {decode or '_s.identity'})")
         return self._helper(
-            f"_decode_union_{digest}", f"_s.to_union(value, ({', '.join(options)},))"
+            f"_decode_union_{digest}", f"_s.to_union(value, {_tuple(options)})"
         )
 
     def _shape_test(self, t: TypeRef) -> str:
@@ -188,6 +187,12 @@ class TypeNamer:
                 return "_s.is_int" if model.enum_base == "int" else "_s.is_str"
             return "_s.is_any"
         return _SHAPE_TESTS.get(t.kind, "_s.is_any")
+
+
+def _tuple(items: list[str]) -> str:
+    """Return a tuple display as black writes it on one line (a trailing comma only for one
+    item: after two or more it would be a magic comma, exploding the tuple)."""
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 def _stem(decoder: str) -> str:

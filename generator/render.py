@@ -79,13 +79,13 @@ def models_source(api: Api, env: jinja2.Environment, header: str = "") -> str:
 
 
 # Modules whose built-in templates emit black's layout (``generator.pystyle``): the format
-# stage lays out their long lines itself. models.py.j2 is not there yet: black formats it.
-_BLACK_NORMAL = ("validators.py", "_client.py", "__init__.py")
+# stage lays out their long lines itself.
+_BLACK_NORMAL = ("models.py", "validators.py", "_client.py", "__init__.py")
 
 
 def black_normal(package: str, path: str) -> bool:
     """Return whether a rendered file comes from a built-in template that emits black's
-    layout (true of the resources, client, package and validators modules)."""
+    layout (true of the models, resources, client, package and validators modules)."""
     if not path.startswith(f"{package}/") or not path.endswith(".py"):
         return False
     rest = path[len(package) + 1 :]

@@ -45,7 +45,8 @@ class FieldView:
 class ClassView:
     """One object model rendered as a dataclass.
 
-    ``wire_names``: a literal tuple of its JSON keys; ``fields`` in declaration order;
+    ``wire_names``: a literal tuple of its JSON keys in black's layout (from two keys on,
+    exploded one a line at the class body's indentation); ``fields`` in declaration order;
     ``stamps``: its timestamp fields (a subset of ``fields``). ``from_dict`` has a fast path
     for a plain dict holding exactly the declared keys: ``present`` is the condition over the
     locals that none is null, ``aware`` the condition that every ``stamp`` local has an
@@ -95,9 +96,12 @@ class AliasView:
 
 @dataclass(frozen=True)
 class HelperView:
-    """A module-level decoder for a composite type: ``expression`` reads ``value``."""
+    """A module-level decoder for a composite type: ``expression`` reads ``value`` and is
+    returned when ``guard`` holds (or is ""); otherwise ``value`` is returned unchanged.
+    """
 
     name: str
+    guard: str
     expression: str
 
 
@@ -212,13 +216,20 @@ def _class_view(model: Model, types: TypeNamer) -> ClassView:
         snake=model.snake,
         doc=doc_literal(model.description),
         fields=fields,
-        wire_names="("
-        + "".join(py_literal(f.wire_name) + ", " for f in model.fields)
-        + ")",
+        wire_names=_exploded_tuple([py_literal(f.wire_name) for f in model.fields], 4),
         stamps=stamps,
         present=" and ".join(f"{f.local} is not None" for f in fields),
         aware=" and ".join(f"{f.stamp}.tzinfo is not None" for f in stamps),
     )
+
+
+def _exploded_tuple(items: list[str], indent: int) -> str:
+    """Return a tuple display in black's layout whatever its length: from two items on,
+    exploded with a magic trailing comma, which black always keeps exploded."""
+    if len(items) < 2:
+        return f"({items[0]},)" if items else "()"
+    inner = " " * (indent + 4)
+    return "(\n" + "".join(f"{inner}{item},\n" for item in items) + " " * indent + ")"
 
 
 def models_view(api: Api, header: str) -> ModelsView:
@@ -261,7 +272,7 @@ def models_view(api: Api, header: str) -> ModelsView:
         enums=tuple(enums),
         classes=tuple(classes),
         aliases=tuple(aliases),
-        helpers=tuple(HelperView(n, e) for n, e in types.helpers.items()),
+        helpers=tuple(HelperView(n, g, e) for n, (g, e) in types.helpers.items()),
         exports=tuple(py_literal(name) for name in model_names(api.models)),
     )
 

@@ -69,10 +69,11 @@ class ActionsParticipantsRequest:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
@@ -129,10 +130,11 @@ class PaginationMeta:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 4:
@@ -230,10 +232,11 @@ class RoomParticipant:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 7:
@@ -370,10 +373,11 @@ class RoomSession:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 8:
@@ -497,10 +501,11 @@ class VideoError:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 5:
@@ -579,10 +584,11 @@ class VideoErrorSource:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
@@ -643,10 +649,11 @@ class ListRoomSessionsFilter:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 5:
@@ -744,10 +751,11 @@ class ListRoomSessionsFilterDateCreatedAt:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
@@ -811,10 +819,11 @@ class ListRoomSessionsFilterDateEndedAt:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
@@ -878,10 +887,11 @@ class ListRoomSessionsFilterDateUpdatedAt:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
@@ -942,10 +952,11 @@ class VideoPageConsolidated:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
@@ -998,10 +1009,11 @@ class ListRoomSessionsResponse:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
@@ -1054,10 +1066,11 @@ class VideoGenericErrorResponse:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
@@ -1106,10 +1119,11 @@ class ViewRoomSessionResponse:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1152,10 +1166,11 @@ class EndSessionResponse:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1198,10 +1213,11 @@ class EndSessionResponseData:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1244,10 +1260,11 @@ class KickParticipantInSessionResponse:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1292,10 +1309,11 @@ class KickParticipantInSessionResponseData:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1338,10 +1356,11 @@ class MuteParticipantInSessionResponse:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1386,10 +1405,11 @@ class MuteParticipantInSessionResponseData:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1432,10 +1452,11 @@ class UnmuteParticipantInSessionResponse:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1480,10 +1501,11 @@ class UnmuteParticipantInSessionResponseData:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
@@ -1535,10 +1557,11 @@ class RetrieveListRoomParticipantsFilter:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 4:
@@ -1635,10 +1658,11 @@ class RetrieveListRoomParticipantsFilterDateJoinedAt:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
@@ -1702,10 +1726,11 @@ class RetrieveListRoomParticipantsFilterDateLeftAt:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
@@ -1769,10 +1794,11 @@ class RetrieveListRoomParticipantsFilterDateUpdatedAt:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
@@ -1831,10 +1857,11 @@ class RetrieveListRoomParticipantsResponse:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from wire JSON: unknown keys are kept, nulls remembered, nothing validated."""
-        # Lenient on purpose: a server that drifts from its spec must not crash the caller.
-        # Each declared key is read once and every slot set here (no __init__). The fast
-        # path takes a plain dict with just the declared keys, no nulls and timestamps with
-        # an offset; anything else falls through to the exact path below.
+        # Lenient on purpose: a server that drifts from its spec must not crash
+        # the caller. Each declared key is read once and every slot set here (no
+        # __init__). The fast path takes a plain dict with just the declared keys,
+        # no nulls and timestamps with an offset; anything else falls through to
+        # the exact path below.
         raw: Any = data
         value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
@@ -1923,208 +1950,170 @@ _from_retrieve_list_room_participants_response = (
 
 
 def _decode_actions_participants_request(value: Any) -> Any:
-    return (
-        _from_actions_participants_request(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_actions_participants_request(value)
+    return value
 
 
 def _decode_pagination_meta(value: Any) -> Any:
-    return _from_pagination_meta(value) if isinstance(value, (dict, Mapping)) else value
+    if isinstance(value, (dict, Mapping)):
+        return _from_pagination_meta(value)
+    return value
 
 
 def _decode_room_participant(value: Any) -> Any:
-    return (
-        _from_room_participant(value) if isinstance(value, (dict, Mapping)) else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_room_participant(value)
+    return value
 
 
 def _decode_room_session(value: Any) -> Any:
-    return _from_room_session(value) if isinstance(value, (dict, Mapping)) else value
+    if isinstance(value, (dict, Mapping)):
+        return _from_room_session(value)
+    return value
 
 
 def _decode_video_error(value: Any) -> Any:
-    return _from_video_error(value) if isinstance(value, (dict, Mapping)) else value
+    if isinstance(value, (dict, Mapping)):
+        return _from_video_error(value)
+    return value
 
 
 def _decode_video_error_source(value: Any) -> Any:
-    return (
-        _from_video_error_source(value) if isinstance(value, (dict, Mapping)) else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_video_error_source(value)
+    return value
 
 
 def _decode_list_room_sessions_filter(value: Any) -> Any:
-    return (
-        _from_list_room_sessions_filter(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_list_room_sessions_filter(value)
+    return value
 
 
 def _decode_list_room_sessions_filter_date_created_at(value: Any) -> Any:
-    return (
-        _from_list_room_sessions_filter_date_created_at(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_list_room_sessions_filter_date_created_at(value)
+    return value
 
 
 def _decode_list_room_sessions_filter_date_ended_at(value: Any) -> Any:
-    return (
-        _from_list_room_sessions_filter_date_ended_at(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_list_room_sessions_filter_date_ended_at(value)
+    return value
 
 
 def _decode_list_room_sessions_filter_date_updated_at(value: Any) -> Any:
-    return (
-        _from_list_room_sessions_filter_date_updated_at(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_list_room_sessions_filter_date_updated_at(value)
+    return value
 
 
 def _decode_video_page_consolidated(value: Any) -> Any:
-    return (
-        _from_video_page_consolidated(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_video_page_consolidated(value)
+    return value
 
 
 def _decode_list_room_sessions_response(value: Any) -> Any:
-    return (
-        _from_list_room_sessions_response(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_list_room_sessions_response(value)
+    return value
 
 
 def _decode_video_generic_error_response(value: Any) -> Any:
-    return (
-        _from_video_generic_error_response(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_video_generic_error_response(value)
+    return value
 
 
 def _decode_view_room_session_response(value: Any) -> Any:
-    return (
-        _from_view_room_session_response(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_view_room_session_response(value)
+    return value
 
 
 def _decode_end_session_response(value: Any) -> Any:
-    return (
-        _from_end_session_response(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_end_session_response(value)
+    return value
 
 
 def _decode_end_session_response_data(value: Any) -> Any:
-    return (
-        _from_end_session_response_data(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_end_session_response_data(value)
+    return value
 
 
 def _decode_kick_participant_in_session_response(value: Any) -> Any:
-    return (
-        _from_kick_participant_in_session_response(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_kick_participant_in_session_response(value)
+    return value
 
 
 def _decode_kick_participant_in_session_response_data(value: Any) -> Any:
-    return (
-        _from_kick_participant_in_session_response_data(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_kick_participant_in_session_response_data(value)
+    return value
 
 
 def _decode_mute_participant_in_session_response(value: Any) -> Any:
-    return (
-        _from_mute_participant_in_session_response(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_mute_participant_in_session_response(value)
+    return value
 
 
 def _decode_mute_participant_in_session_response_data(value: Any) -> Any:
-    return (
-        _from_mute_participant_in_session_response_data(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_mute_participant_in_session_response_data(value)
+    return value
 
 
 def _decode_unmute_participant_in_session_response(value: Any) -> Any:
-    return (
-        _from_unmute_participant_in_session_response(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_unmute_participant_in_session_response(value)
+    return value
 
 
 def _decode_unmute_participant_in_session_response_data(value: Any) -> Any:
-    return (
-        _from_unmute_participant_in_session_response_data(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_unmute_participant_in_session_response_data(value)
+    return value
 
 
 def _decode_retrieve_list_room_participants_filter(value: Any) -> Any:
-    return (
-        _from_retrieve_list_room_participants_filter(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_retrieve_list_room_participants_filter(value)
+    return value
 
 
 def _decode_retrieve_list_room_participants_filter_date_joined_at(value: Any) -> Any:
-    return (
-        _from_retrieve_list_room_participants_filter_date_joined_at(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_retrieve_list_room_participants_filter_date_joined_at(value)
+    return value
 
 
 def _decode_retrieve_list_room_participants_filter_date_left_at(value: Any) -> Any:
-    return (
-        _from_retrieve_list_room_participants_filter_date_left_at(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_retrieve_list_room_participants_filter_date_left_at(value)
+    return value
 
 
 def _decode_retrieve_list_room_participants_filter_date_updated_at(value: Any) -> Any:
-    return (
-        _from_retrieve_list_room_participants_filter_date_updated_at(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_retrieve_list_room_participants_filter_date_updated_at(value)
+    return value
 
 
 def _decode_retrieve_list_room_participants_response(value: Any) -> Any:
-    return (
-        _from_retrieve_list_room_participants_response(value)
-        if isinstance(value, (dict, Mapping))
-        else value
-    )
+    if isinstance(value, (dict, Mapping)):
+        return _from_retrieve_list_room_participants_response(value)
+    return value
 
 
 def _decode_list_of_room_participant(value: Any) -> Any:
-    return (
-        [
+    if isinstance(value, list):
+        return [
             (
                 _from_room_participant(_item)
                 if type(_item) is dict
@@ -2132,14 +2121,12 @@ def _decode_list_of_room_participant(value: Any) -> Any:
             )
             for _item in value
         ]
-        if isinstance(value, list)
-        else value
-    )
+    return value
 
 
 def _decode_list_of_room_session(value: Any) -> Any:
-    return (
-        [
+    if isinstance(value, list):
+        return [
             (
                 _from_room_session(_item)
                 if type(_item) is dict
@@ -2147,6 +2134,4 @@ def _decode_list_of_room_session(value: Any) -> Any:
             )
             for _item in value
         ]
-        if isinstance(value, list)
-        else value
-    )
+    return value

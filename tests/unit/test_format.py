@@ -202,12 +202,14 @@ def test_lines_the_fast_path_cannot_lay_out_go_to_black() -> None:
     """A too-long line of a shape pystyle does not reproduce is formatted by black."""
     text = (
         "def f() -> None:\n"
-        "    if first_value_in_a_long_condition and second_value_in_it and third_one_too_and_fourth:\n"
-        "        pass\n"
+        "    total = first_value_in_a_long_sum + second_value_in_the_sum + third_value_in_the_sum_too\n"
+        "    return total\n"
         "\n\n"
         "X = 1\n"
     )
     stats = FormatStats()
-    out = format_files({"m.py": text}, black_normal=frozenset({"m.py"}), jobs=1, stats=stats)
+    out = format_files(
+        {"m.py": text}, black_normal=frozenset({"m.py"}), jobs=1, stats=stats
+    )
     assert out["m.py"] == format_python("m.py", text)
     assert stats.modules_laid == 0 and stats.formatted >= 1

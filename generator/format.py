@@ -32,6 +32,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import black
@@ -62,6 +63,11 @@ _SIMPLE_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 # Part of a whole module's cache key: bump it when the splitting or joining rules change
 # (a segment's key needs none: it is black's exact input).
 _SPLIT_VERSION = b"split 2\n"
+# A laid-out module's output also depends on the layout code itself: its source is part of
+# the key, so an edited pystyle can never be served an old layout from the cache.
+_LAYOUT_VERSION = hashlib.sha256(
+    Path(pystyle.__file__).read_bytes() + Path(__file__).read_bytes()
+).digest()
 
 
 class FormatError(Exception):
@@ -112,7 +118,7 @@ class FormatStats:
 
 def _module_key(text: str, laid: bool = False) -> str:
     """Return the content address of a whole module's formatted text."""
-    kind = b"laid module\n" if laid else b"module\n"
+    kind = b"laid module\n" + _LAYOUT_VERSION if laid else b"module\n"
     return hashlib.sha256(
         _KEY_PREFIX + kind + _SPLIT_VERSION + text.encode("utf-8")
     ).hexdigest()
@@ -159,23 +165,25 @@ def format_files(
     for path, (_, _, body) in parts.items():
         stats.modules += 1
         laid_out = path in black_normal
-        if laid_out:
-            laid = lay_out(body)
-            if not laid.unsupported:
-                bodies[path] = laid.text.rstrip("\n") + "\n"
-                stats.modules_laid += 1
-                continue
-            parts[path] = (parts[path][0], parts[path][1], laid.text)
-            unsupported |= laid.unsupported
-            laid_paths.add(path)
-            body = laid.text
+        # Keyed by the rendered text: an unchanged module is not even laid out again.
         key = _module_key(body, laid=laid_out)
         hit = cache.get(key) if cache is not None else None
         if hit is not None:
             bodies[path] = hit
             stats.modules_cached += 1
-        else:
-            todo[path] = key
+            continue
+        if laid_out:
+            laid = lay_out(body)
+            if not laid.unsupported:
+                bodies[path] = laid.text.rstrip("\n") + "\n"
+                stats.modules_laid += 1
+                if cache is not None:
+                    cache.put(key, bodies[path])
+                continue
+            parts[path] = (parts[path][0], parts[path][1], laid.text)
+            unsupported |= laid.unsupported
+            laid_paths.add(path)
+        todo[path] = key
     if todo:
         with _Pool(jobs or _cpus()) as pool:
             texts = {p: parts[p][2] for p in todo}

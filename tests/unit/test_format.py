@@ -213,3 +213,30 @@ def test_lines_the_fast_path_cannot_lay_out_go_to_black() -> None:
     )
     assert out["m.py"] == format_python("m.py", text)
     assert stats.modules_laid == 0 and stats.formatted >= 1
+
+
+def test_laid_out_modules_are_cached_by_their_rendered_text(
+    rendered: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run does not lay out an unchanged black-normal module again; a cache made
+    by another version of the layout code is not served."""
+    import generator.format as fmt
+
+    normal = frozenset(p for p in rendered if black_normal("telnyx_rooms", p))
+    files = {p: rendered[p] for p in normal}
+    cache = SegmentCache(tmp_path / "format")
+    cold = format_files(files, black_normal=normal, cache=cache, jobs=1)
+
+    def refuse(text: str) -> fmt.Laid:
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(fmt, "lay_out", refuse)
+    warm = FormatStats()
+    assert (
+        format_files(files, black_normal=normal, cache=cache, jobs=1, stats=warm)
+        == cold
+    )
+    assert warm.modules_cached == len(files)
+    monkeypatch.setattr(fmt, "_LAYOUT_VERSION", b"another layout")
+    with pytest.raises(AssertionError, match="laid out again"):
+        format_files(files, black_normal=normal, cache=cache, jobs=1)

@@ -12,8 +12,9 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
@@ -84,35 +85,113 @@ def _read_if_file(path: Path) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-def write(out: Path, files: dict[str, str], comment: str) -> Plan:
-    """Write the files atomically, drop obsolete owned files and record the new manifest."""
+@dataclass
+class Staged:
+    """Files written beside their targets under temporary names, not yet in place."""
+
+    plan: Plan  # which of the staged files change (``removed`` is left empty)
+    pairs: list[tuple[Path, Path]] = field(default_factory=list)  # (temporary, target)
+    created: list[Path] = field(default_factory=list)  # directories made for them
+
+
+def stage(out: Path, files: dict[str, str]) -> Staged:
+    """Write the files that change to temporary names beside their targets.
+
+    Nothing is in place until ``commit``; on failure, what was staged is removed.
+    """
     result = plan(out, files)
+    staged = Staged(Plan(result.changed, result.unchanged))
+    wanted = [(out / rel, files[rel].encode("utf-8")) for rel in result.changed]
+    try:
+        for target, _ in wanted:
+            _make_parents(target, staged.created)
+        # Thousands of files on a large API: the system calls overlap in threads.
+        _parallel(lambda item: _write_bytes(_tmp_name(item[0]), item[1]), wanted)
+    except OSError as exc:
+        discard(staged, [(_tmp_name(target), target) for target, _ in wanted])
+        raise WriteError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    staged.pairs = [(_tmp_name(target), target) for target, _ in wanted]
+    return staged
+
+
+def discard(staged: Staged, pairs: Iterable[tuple[Path, Path]] | None = None) -> None:
+    """Remove what a stage wrote (temporary files, then the directories it made)."""
+    for tmp, _ in staged.pairs if pairs is None else pairs:
+        _unlink_quietly(tmp)
+    for directory in reversed(staged.created):
+        _rmdir_quietly(directory)
+
+
+def commit(
+    out: Path, parts: Sequence[Staged], files: dict[str, str], comment: str
+) -> Plan:
+    """Put staged files in place, drop obsolete owned files and record the manifest.
+
+    ``files`` is everything this generation produced (the parts staged all of it).
+    """
+    result = Plan(
+        sorted(rel for part in parts for rel in part.plan.changed),
+        sorted(rel for part in parts for rel in part.plan.unchanged),
+        sorted(
+            rel
+            for rel in read_manifest(out)
+            if rel not in files and (out / rel).is_file()
+        ),
+    )
     manifest = {
         "$comment": comment,
         "files": {rel: _digest(files[rel].encode("utf-8")) for rel in sorted(files)},
     }
     manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    wanted = [(out / rel, files[rel].encode("utf-8")) for rel in result.changed]
-    wanted.append((out / MANIFEST, manifest_text.encode("utf-8")))
-    staged = [(_tmp_name(target), target) for target, _ in wanted]
-    created: list[Path] = []
+    last = Staged(Plan())
     try:
-        for target, _ in wanted:
-            _make_parents(target, created)
-        # Thousands of files on a large API: the system calls overlap in threads.
-        _parallel(lambda item: _write_bytes(_tmp_name(item[0]), item[1]), wanted)
-        _flush(tmp for tmp, _ in staged)
+        target = out / MANIFEST
+        _make_parents(target, last.created)
+        _write_bytes(_tmp_name(target), manifest_text.encode("utf-8"))
+        last.pairs.append((_tmp_name(target), target))
+        pairs = [pair for part in (*parts, last) for pair in part.pairs]
+        _flush(tmp for tmp, _ in pairs)
     except OSError as exc:
-        for tmp, _ in staged:
-            _unlink_quietly(tmp)
-        for directory in reversed(created):
-            _rmdir_quietly(directory)
+        for part in (*parts, last):
+            discard(part)
         raise WriteError(f"cannot write {exc.filename}: {exc.strerror}") from None
-    _parallel(lambda pair: os.replace(pair[0], pair[1]), staged)
+    _parallel(lambda pair: os.replace(pair[0], pair[1]), pairs)
     for rel in result.removed:
         (out / rel).unlink(missing_ok=True)
         _prune_empty(out, (out / rel).parent)
     return result
+
+
+def write(out: Path, files: dict[str, str], comment: str) -> Plan:
+    """Write the files atomically, drop obsolete owned files and record the new manifest."""
+    return commit(out, [stage(out, files)], files, comment)
+
+
+class BackgroundStage:
+    """Stage some files in another process while this one keeps working.
+
+    Creating thousands of small files is slow on many disks, and the format stage keeps
+    this process busy: files that need no formatting are staged meanwhile. The worker is
+    spawned and imports only this module.
+    """
+
+    def __init__(self, out: Path, files: dict[str, str]) -> None:
+        self.executor = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+        self.future = self.executor.submit(stage, out, files)
+
+    def result(self) -> Staged:
+        """Wait for the worker and return what it staged (raises its WriteError)."""
+        try:
+            return self.future.result()
+        finally:
+            self.executor.shutdown()
+
+    def cancel(self) -> None:
+        """Wait for the worker and remove whatever it staged."""
+        try:
+            discard(self.result())
+        except WriteError:
+            pass  # it already removed its own files
 
 
 def _tmp_name(target: Path) -> Path:

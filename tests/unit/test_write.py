@@ -6,7 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import MANIFEST, WriteError, plan, read_manifest, write
+from tests.paths import ROOT
+
+from generator.write import (
+    MANIFEST,
+    BackgroundStage,
+    WriteError,
+    commit,
+    plan,
+    read_manifest,
+    stage,
+    write,
+)
 
 
 def test_first_write_then_unchanged(tmp_path: Path) -> None:
@@ -57,3 +68,73 @@ def test_plan_names_stale_files(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "a.py").write_text("edited by hand\n")
     stale = plan(tmp_path, {"pkg/a.py": "A\n", "pkg/c.py": "C\n"}).stale
     assert stale == ["pkg/a.py", "pkg/b.py", "pkg/c.py"]
+
+
+def test_stage_then_commit_is_write(tmp_path: Path) -> None:
+    write(tmp_path / "a", {"pkg/x.py": "X\n", "pkg/gone.py": "G\n"}, "h")
+    write(tmp_path / "b", {"pkg/x.py": "X\n", "pkg/gone.py": "G\n"}, "h")
+    files = {"pkg/x.py": "X2\n", "pkg/s/one.json": "1\n", "pkg/s/two.json": "2\n"}
+    whole = write(tmp_path / "a", files, "h")
+    json_part = {p: t for p, t in files.items() if p.endswith(".json")}
+    early = BackgroundStage(tmp_path / "b", json_part).result()
+    assert not (
+        tmp_path / "b" / "pkg" / "s" / "one.json"
+    ).exists()  # staged, not placed
+    rest = stage(tmp_path / "b", {"pkg/x.py": "X2\n"})
+    parts = commit(tmp_path / "b", [early, rest], files, "h")
+    assert (parts.changed, parts.unchanged, parts.removed) == (
+        whole.changed,
+        whole.unchanged,
+        whole.removed,
+    )
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_a_cancelled_background_stage_leaves_the_output_as_it_was(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, {"pkg/a.py": "A\n"}, "h")
+    before = _tree(tmp_path)
+    background = BackgroundStage(
+        tmp_path, {"pkg/new/b.json": "{}\n", "pkg/a.py": "B\n"}
+    )
+    background.cancel()
+    assert _tree(tmp_path) == before
+
+
+def test_a_background_stage_reports_foreign_files(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.json").write_text("user data")
+    with pytest.raises(WriteError, match="not written by contractgen"):
+        BackgroundStage(tmp_path, {"pkg/a.json": "{}\n"}).result()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_generation_failing_in_format_leaves_the_output_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Schema documents staged in the background meanwhile are removed again."""
+    from generator import cli
+    from generator.commands import generate
+
+    spec = ROOT / "spec" / "telnyx_room_sessions.yaml"
+    out = tmp_path / "out"
+    args = [str(spec), "-o", str(out), "--package", "pkg", "--no-cache"]
+    assert cli.main(["generate", *args]) == 0
+    next((out / "pkg" / "schemas").iterdir()).unlink()  # a document to restage
+    before = _tree(out)
+    bad = tmp_path / "templates"
+    bad.mkdir()
+    (bad / "resources_init.py.j2").write_text("def broken(:\n")
+    monkeypatch.setattr(generate, "BACKGROUND_FILES", 0)
+    capsys.readouterr()
+    assert cli.main(["generate", *args, "--templates", str(bad)]) == 2
+    assert "does not parse" in capsys.readouterr().err
+    assert _tree(out) == before

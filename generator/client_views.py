@@ -21,8 +21,12 @@ from generator.body_views import (
 )
 from generator.config import ClientConfig
 from generator.ir import Api, Body, Operation, Parameter, TypeRef
+from generator.pystyle import fits
 from generator.pytypes import TypeNamer, py_literal
 from generator.views import doc_literal
+
+# The indentation of a method's statements in ``macros.j2``.
+_METHOD_BODY_INDENT = 8
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ class MethodView:
     whose responses carry ``data`` and ``meta`` page fields (the method then returns a page
     that iterates over every item of every page).
     ``spec_annotation`` types the request spec where the decoders alone cannot
-    ("" for pages). ``validated`` are the responses with a validator.
+    ("" for pages); ``spec_declared`` puts that annotation on a line of its own.
+    ``validated`` are the responses with a validator.
     """
 
     name: str
@@ -80,6 +85,14 @@ class MethodView:
     def validated(self) -> tuple[ResponseView, ...]:
         """Return the responses that have a validator."""
         return tuple(r for r in self.responses if r.validator)
+
+    @property
+    def spec_declared(self) -> bool:
+        """Return whether the spec's annotation is declared apart from its assignment."""
+        # On one line too long, black splits ``spec: A = B(`` in ways that turn on several
+        # of its rules; a bare declaration splits like any annotation (pystyle knows it).
+        line = f"spec: {self.spec_annotation} = _r.RequestSpec("
+        return bool(self.spec_annotation) and not fits(line, _METHOD_BODY_INDENT)
 
 
 @dataclass(frozen=True)

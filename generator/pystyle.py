@@ -10,10 +10,12 @@ bracket item ending in one bracketed group whose items are plain (names, literal
 collections, ``key: value``/``name=value`` pairs, list and dict comprehensions); a
 statement value in black's optional parentheses (``x = f(...)``, ``return f(...)``, a
 subscript target); ``if``/``elif``/``while`` over ``and``/``or``; a declaration
-``name: annotation = value``; a ``class`` line. For anything else it answers None and
-the format stage hands the enclosing segment to black itself. ``tests/unit/test_pystyle.py``
-(hand-picked lines and random shapes), ``tests/unit/test_format.py`` and
-``tests/scale/test_full_format.py`` hold it to black's output.
+``name: annotation = value``; a parameter ``name: hint = default,`` and a return
+annotation ``) -> hint:`` of an exploded signature; a ``class`` line. For anything else
+it answers None and the format stage hands the enclosing segment to black itself.
+``tests/unit/test_pystyle.py`` (hand-picked lines and random shapes),
+``tests/unit/test_format.py`` and ``tests/scale/test_full_format.py`` hold it to black's
+output.
 """
 
 from __future__ import annotations
@@ -171,6 +173,10 @@ def layout(line: str) -> list[str] | None:
             return _lay_class(stripped, indent)
         if _ANNOTATED.match(stripped) and _simple_declaration(stripped):
             return _lay_annotated(stripped, indent)
+        if _ANNOTATED.match(stripped) and stripped.endswith(","):
+            return _lay_parameter(stripped, indent)
+        if stripped.startswith(") -> ") and stripped.endswith(":"):
+            return _lay_hint(") -> ", stripped[5:-1], ":", indent)
         if stripped.startswith(("if ", "elif ", "while ")) and stripped.endswith(":"):
             return _lay_condition(stripped, indent)
         inside = stripped.endswith(",")
@@ -600,6 +606,60 @@ def _lay_annotated(text: str, indent: int) -> list[str]:
         return [pad + head, *body, pad + "]" + after]
     body = _type_lines(annotation, indent + _INDENT)
     return [f"{pad}{name}: (", *body, pad + ")" + after]
+
+
+def _lay_parameter(text: str, indent: int) -> list[str]:
+    """Lay out a parameter of an exploded signature, ``name: annotation [= default],``.
+
+    Such a line is read as a parameter, not as the item ``key: value,`` of a dict display
+    (split otherwise): generated dict displays have literal keys, not names.
+    """
+    name, _, rest = text[:-1].partition(": ")
+    equals = _mask(rest).find(" = ")
+    if equals < 0:
+        return _lay_hint(name + ": ", rest, ",", indent)
+    default = rest[equals + 3 :]
+    if not _simple_value(default):
+        raise _Unsupported("parameter default")
+    return _lay_hint(name + ": ", rest[:equals], f" = {default},", indent)
+
+
+def _lay_hint(lead: str, annotation: str, tail: str, indent: int) -> list[str]:
+    """Lay out a type hint black puts in optional parentheses, a parameter's (``name: ``
+    before it, ``= default,`` after) or a return annotation (``) -> ``, ``:``).
+
+    A union at the top level is split in the parentheses; else black splits at the
+    hint's own last bracket (``list[``), and keeps a parameter's lone name as it is.
+    """
+    _parse(annotation)  # refuses comments and unbalanced text
+    top = _mask(annotation)
+    if re.search(r"[^\w.\[\], |]", top.replace("_", "")):
+        raise _Unsupported("annotation shape")
+    pad = " " * indent
+    if " | " in top:
+        body = _type_lines(annotation, indent + _INDENT)
+        lines = [pad + lead + "(", *body, pad + ")" + tail]
+    elif _DOTTED.fullmatch(annotation):
+        # A return annotation goes in parentheses even when it does not fit in them.
+        if lead == ") -> " or fits(annotation, indent + _INDENT):
+            raise _Unsupported("a lone name")
+        return [pad + lead + annotation + tail]
+    else:
+        groups, _ = _parse(annotation)
+        group = groups[-1] if groups else None
+        if (
+            group is None
+            or group.end != len(annotation) - 1
+            or annotation[group.start] != "["
+            or not _DOTTED.fullmatch(annotation[: group.start])
+        ):
+            raise _Unsupported("annotation shape")
+        content = annotation[group.start + 1 : group.end]
+        body = _type_lines(content, indent + _INDENT)
+        lines = [pad + lead + annotation[: group.start + 1], *body, pad + "]" + tail]
+    if not fits(lines[0]) or not fits(lines[-1]):
+        raise _Unsupported("hint head or tail too long")
+    return lines
 
 
 def _type_lines(text: str, indent: int, lead: str = "", comma: str = "") -> list[str]:

@@ -32,10 +32,10 @@ _SECURITY_SCHEMES: dict[str, tuple[str, str, str, str]] = {
 
 
 class Client(_r.SyncAPIClient):
-    """Synchronous client. ``api_key`` defaults to the variable named by ``API_KEY_ENV``,
-    ``base_url`` to ``BASE_URL_ENV`` and then the spec's server; ``strict=True`` validates
-    every response against the spec. Retries, errors and raw responses: see ``_runtime``.
-    """
+    """Synchronous client. ``api_key`` defaults to the variable named by
+    ``API_KEY_ENV``, ``base_url`` to ``BASE_URL_ENV`` and then the spec's server;
+    ``strict=True`` validates every response against the spec. Retries, errors and raw
+    responses: see ``_runtime``."""
 
     def __init__(
         self,

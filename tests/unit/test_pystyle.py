@@ -24,30 +24,40 @@ def _black_lines(line: str) -> list[str]:
     """Return black's lines for one line at its indentation (nested ``if`` blocks).
 
     A line ending in a comma is an item of an exploded group: black sees it inside a
-    bracket pair with a magic trailing comma, one level less indented.
+    bracket pair with a magic trailing comma, one level less indented (``name: hint,``
+    is a parameter). ``) -> hint:`` closes an exploded signature.
     """
     stripped = line.lstrip(" ")
     depth = (len(line) - len(stripped)) // 4
     item = stripped.endswith(",")
+    returns = stripped.startswith(") -> ")
     blocks = depth - 1 if item else depth
     opener = [" " * (4 * i) + "if x:" for i in range(blocks)]
     closer: list[str] = []
-    if item:
+    if returns:
+        opener += [" " * (4 * depth) + "def f(", " " * (4 * depth + 4) + "x,"]
+        closer.append(" " * (4 * depth + 4) + "pass")
+    elif item:
         outer = " " * (4 * blocks)
         if re.match(r"\w+=", stripped):
             pair = ("f(", ")")
+        elif re.match(r"\w+: ", stripped):
+            pair = ("def f(", "):")
+            closer.append(outer + "    pass")
         elif re.match(r"""(?:"[^"]*"|'[^']*'): """, stripped):
             pair = ("{", "}")
         else:
             pair = ("[", "]")
         opener.append(outer + pair[0])
-        closer.append(outer + pair[1])
+        closer.insert(0, outer + pair[1])
     elif stripped.endswith(":"):  # a block opener: def, class, if, elif, while
         if stripped.startswith("elif "):
             opener += [" " * (4 * depth) + "if x:", " " * (4 * depth + 4) + "pass"]
         closer.append(" " * (4 * depth + 4) + "pass")
     source = "\n".join([*opener, line, *closer]) + "\n"
     out = black.format_str(source, mode=MODE).rstrip("\n").split("\n")
+    if any(o.strip() == "def f(" for o in opener) and "" in out:
+        out.remove("")  # black's blank line before a nested def
     return out[len(opener) : len(out) - len(closer)]
 
 
@@ -102,6 +112,15 @@ CASES = [
     # Comprehensions: element and clauses apart, a conditional element in parentheses.
     "        return [_from_room_participant(_item) if type(_item) is dict else _decode_room_participant(_item) for _item in value]",
     "        return {_key: _from_answer_request_webhook_retries_policies_value(_item) if type(_item) is dict else _decode_answer_request_webhook_retries_policies_value(_item) for _key, _item in value.items()}",
+    # Signatures: parameter and return hints in black's optional parentheses.
+    "        page: _m.GetTestRunsForTestPublicAssistantsTestsTestIdRunsGetPage | Mapping[str, Any] | None = None,",
+    "        sort_phone_number: _m.ListPhoneNumbersWithMessagingSettingsSortPhoneNumber | None = None,",
+    "        body: Mapping[str, _m.UpdateNumberOrderPhoneNumberRequirementGroupRequestXXXXXXXXXX] = None,",
+    "        body: _m.UpdateNumberOrderPhoneNumberRequirementGroupRequestXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX,",
+    "        body: _m.UpdateNumberOrderPhoneNumberRequirementGroupRequest | Mapping[str, Any],",
+    "    ) -> _r.AsyncPager[_m.ScheduledPhoneCallEventResponse | _m.ScheduledSmsEventResponse]:",
+    "    ) -> _m.EnablePhoneNumberEmergencyResponse | _m.EnablePhoneNumberEmergency202Response:",
+    "        spec: _r.RequestSpec[_m.EnumStringListResponse | _m.EnumObjectListResponse | _m.EnumObjectToStringResponse]",
 ]
 
 
@@ -275,6 +294,48 @@ def test_layout_matches_black_on_random_statements() -> None:
         compared += 1
     # Declined: mostly operands or keys longer than a line (black splits inside them).
     assert compared > 300 and compared > 3 * declined
+
+
+def _hint(rng: random.Random) -> str:
+    """A client method's parameter or return annotation (names as long as models')."""
+    model = "_m." + "M" * rng.randint(5, 80)
+    roll = rng.random()
+    if roll < 0.3:
+        return " | ".join(
+            rng.choice([model, "Mapping[str, Any]", "str", "None"])
+            for _ in range(rng.randint(2, 8))
+        )
+    if roll < 0.5:
+        return f"{model} | Mapping[str, Any]" + rng.choice(["", " | None"])
+    if roll < 0.65:
+        return f"_r.AsyncPager[{_union(rng, 1)}]"
+    if roll < 0.8:
+        return f"{model} | None"
+    return rng.choice([model, _type(rng)])
+
+
+def test_layout_matches_black_on_random_signature_lines() -> None:
+    """Parameters of an exploded signature and its return annotation: type hints in
+    black's optional parentheses."""
+    rng = random.Random(20261127)
+    compared = declined = 0
+    for _ in range(500):
+        depth = rng.randint(1, 5)
+        if rng.random() < 0.3:
+            statement = f") -> {_hint(rng)}:"
+        else:
+            default = rng.choice(["", " = None", " = _r.NOT_GIVEN"])
+            statement = f"{_name(rng)}: {_hint(rng)}{default},"
+        line = " " * (4 * depth) + statement
+        if pystyle.fits(line):
+            continue
+        laid = pystyle.layout(line)
+        if laid is None:
+            declined += 1
+            continue
+        assert laid == _black_lines(line), line
+        compared += 1
+    assert compared > 200 and compared > 3 * declined
 
 
 def test_layout_matches_black_on_random_shapes() -> None:

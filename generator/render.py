@@ -80,7 +80,13 @@ def models_source(api: Api, env: jinja2.Environment, header: str = "") -> str:
 
 # Modules whose built-in templates emit black's layout (``generator.pystyle``): the format
 # stage lays out their long lines itself.
-_BLACK_NORMAL = ("models.py", "validators.py", "_client.py", "__init__.py")
+_BLACK_NORMAL = (
+    "models.py",
+    "validators.py",
+    "_client.py",
+    "__init__.py",
+    "webhooks.py",
+)
 
 
 def black_normal(package: str, path: str) -> bool:

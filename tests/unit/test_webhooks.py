@@ -19,7 +19,8 @@ from generator.analyze import analyze
 from generator.config import load_config
 from generator.ir import Api
 from generator.load import load_file
-from generator.render import render
+from generator.format import FormatStats, format_files, format_python
+from generator.render import black_normal, render
 from generator.write import write
 from tests.paths import ROOT
 
@@ -57,6 +58,11 @@ def test_every_webhook_is_in_the_ir_in_file_order(api: Api) -> None:
         ("orderShipped", "order_shipped", "post"),
         ("order_shipped", "order_shipped_post", "post"),
         ("ping", "ping", "post"),
+        (
+            "inventoryLevelChangedAtTheWarehouse",
+            "inventory_level_changed_at_the_warehouse",
+            "post",
+        ),
     ]
     shipped = api.webhooks[0]
     assert shipped.summary == "An order left the warehouse."
@@ -104,7 +110,12 @@ def test_a_body_without_a_model_is_returned_as_data(hooks: ModuleType) -> None:
     assert hooks.parse_order_shipped_post("[1, 2]") == [1, 2]
     assert hooks.parse_order_shipped_post('["x"]') == ["x"]
     assert "not checked" in (hooks.parse_order_shipped_post.__doc__ or "")
-    assert sorted(hooks.WEBHOOKS) == ["orderShipped", "order_shipped", "ping"]
+    assert sorted(hooks.WEBHOOKS) == [
+        "inventoryLevelChangedAtTheWarehouse",
+        "orderShipped",
+        "order_shipped",
+        "ping",
+    ]
 
 
 def test_webhooks_module_passes_mypy_strict(out: Path, tmp_path: Path) -> None:
@@ -131,3 +142,17 @@ def test_no_webhooks_no_module() -> None:
     api = analyze(load_file(ROOT / "spec" / "telnyx_room_sessions.yaml"), load_config())
     assert api.webhooks == ()
     assert not any(p.endswith("webhooks.py") for p in render(api, "rooms"))
+
+
+def test_webhooks_module_is_in_blacks_layout(api: Api) -> None:
+    files = render(api, PACKAGE)
+    path = f"{PACKAGE}/webhooks.py"
+    assert black_normal(PACKAGE, path)
+    stats = FormatStats()
+    laid = format_files(
+        {path: files[path]}, black_normal=frozenset({path}), stats=stats
+    )
+    # Only the three header comment lines went to black; a signature was laid out.
+    assert stats.modules_laid == 1 and stats.formatted_lines == 3
+    assert "def parse_inventory_level_changed_at_the_warehouse(\n" in laid[path]
+    assert laid[path] == format_python(path, files[path])

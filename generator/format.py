@@ -39,7 +39,7 @@ import black
 from black.mode import TargetVersion
 from black.parsing import InvalidInput
 
-from generator import pystyle
+from generator import pybrackets, pystyle
 
 _MODE = black.Mode(target_versions={TargetVersion.PY311})
 # Every input to black is keyed with this: another black or another mode is another key.
@@ -64,9 +64,12 @@ _SIMPLE_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 # (a segment's key needs none: it is black's exact input).
 _SPLIT_VERSION = b"split 2\n"
 # A laid-out module's output also depends on the layout code itself: its source is part of
-# the key, so an edited pystyle can never be served an old layout from the cache.
+# the key, so an edited pystyle or pybrackets can never be served an old layout from the
+# cache.
 _LAYOUT_VERSION = hashlib.sha256(
-    Path(pystyle.__file__).read_bytes() + Path(__file__).read_bytes()
+    Path(pystyle.__file__).read_bytes()
+    + Path(pybrackets.__file__).read_bytes()
+    + Path(__file__).read_bytes()
 ).digest()
 
 

@@ -297,16 +297,17 @@ def package_view(
     groups.append((".models", models))
     if "ValidationError" not in models:  # a model of that name wins, as above
         groups.append((".validators", ("ValidationError",)))
-    names = sorted({n for _, group in groups for n in group} | {"validators", "models"})
+    submodules = ("models", "validators", *(("webhooks",) if api.webhooks else ()))
+    names = sorted({n for _, group in groups for n in group} | set(submodules))
     return PackageView(
         header=header,
         doc=doc,
         version=py_literal(api.version or "0"),
         groups=tuple(groups),
-        submodules=("models", "validators"),
+        submodules=submodules,
         exports=tuple(py_literal(n) for n in names),
         lazy=tuple(
-            [(py_literal(m), py_literal("")) for m in ("models", "validators")]
+            [(py_literal(m), py_literal("")) for m in submodules]
             + [(py_literal(n), py_literal(m)) for m, group in groups for n in group]
         ),
     )

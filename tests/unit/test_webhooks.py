@@ -156,3 +156,20 @@ def test_webhooks_module_is_in_blacks_layout(api: Api) -> None:
     assert stats.modules_laid == 1 and stats.formatted_lines == 3
     assert "def parse_inventory_level_changed_at_the_warehouse(\n" in laid[path]
     assert laid[path] == format_python(path, files[path])
+
+
+def test_the_package_exposes_the_webhooks_module_lazily(out: Path) -> None:
+    code = (
+        f"import sys, {PACKAGE} as p\n"
+        f"assert '{PACKAGE}.webhooks' not in sys.modules\n"
+        "assert 'webhooks' in p.__all__ and 'webhooks' in dir(p)\n"
+        "print(sorted(p.webhooks.WEBHOOKS))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "orderShipped" in proc.stdout

@@ -127,6 +127,11 @@ def _module_key(text: str, laid: bool = False) -> str:
     ).hexdigest()
 
 
+def formats(path: str, preformatted: frozenset[str] = frozenset()) -> bool:
+    """Return whether ``format_files`` formats a file (else it passes it through as is)."""
+    return path.endswith(".py") and path not in preformatted
+
+
 def format_files(
     files: dict[str, str],
     preformatted: frozenset[str] = frozenset(),
@@ -157,7 +162,7 @@ def format_files(
     parts = {
         path: split_header(text)
         for path, text in files.items()
-        if path.endswith(".py") and path not in preformatted
+        if formats(path, preformatted)
     }
     headers = {h: Segment(h, False, 0) for h, _, _ in parts.values() if h}
     formatted_headers = _format_segments(headers.values(), cache, None, stats, None)

@@ -102,21 +102,21 @@ def stage(out: Path, files: dict[str, str]) -> Staged:
     result = plan(out, files)
     staged = Staged(Plan(result.changed, result.unchanged))
     wanted = [(out / rel, files[rel].encode("utf-8")) for rel in result.changed]
+    staged.pairs = [(_tmp_name(target), target) for target, _ in wanted]
     try:
         for target, _ in wanted:
             _make_parents(target, staged.created)
         # Thousands of files on a large API: the system calls overlap in threads.
         _parallel(lambda item: _write_bytes(_tmp_name(item[0]), item[1]), wanted)
     except OSError as exc:
-        discard(staged, [(_tmp_name(target), target) for target, _ in wanted])
+        discard(staged)
         raise WriteError(f"cannot write {exc.filename}: {exc.strerror}") from None
-    staged.pairs = [(_tmp_name(target), target) for target, _ in wanted]
     return staged
 
 
-def discard(staged: Staged, pairs: Iterable[tuple[Path, Path]] | None = None) -> None:
+def discard(staged: Staged) -> None:
     """Remove what a stage wrote (temporary files, then the directories it made)."""
-    for tmp, _ in staged.pairs if pairs is None else pairs:
+    for tmp, _ in staged.pairs:
         _unlink_quietly(tmp)
     for directory in reversed(staged.created):
         _rmdir_quietly(directory)

@@ -12,7 +12,7 @@ from generator import naming
 from generator.analyze import analyze
 from generator.config import load_config
 from generator.errors import Location, SpecError
-from generator.format import FormatError, FormatStats, format_files
+from generator.format import FormatError, FormatStats, format_files, formats
 from generator.load import load_file
 from generator.progress import Progress
 from generator.render import RUNTIME_MODULES, black_normal, header_lines, render
@@ -146,9 +146,7 @@ def run(args: argparse.Namespace) -> int:
     # What formatting leaves alone (schema documents, the runtime) is staged to disk by
     # another process meanwhile; nothing is in place before the commit below.
     untouched = {
-        path: text
-        for path, text in rendered.items()
-        if not path.endswith(".py") or path in preformatted
+        path: text for path, text in rendered.items() if not formats(path, preformatted)
     }
     background = (
         BackgroundStage(output, untouched)

@@ -141,6 +141,7 @@ def format_files(
     jobs: int | None = None,
     stats: FormatStats | None = None,
     black_normal: frozenset[str] = frozenset(),
+    prelaid: Iterable[PreLaid] = (),
 ) -> dict[str, str]:
     """Return the files with every ``.py`` file black-formatted.
 
@@ -153,9 +154,12 @@ def format_files(
     ``cache`` keeps formatted modules and segments between runs: a module whose text is
     unchanged is not even split, a changed one only has its changed segments formatted.
     ``jobs`` caps the worker processes (default: the CPUs available); the output never
-    depends on it. ``on_file(done, total, what)`` reports progress.
+    depends on it. ``on_file(done, total, what)`` reports progress. ``prelaid`` holds
+    layouts `prelay` made meanwhile in another process; each is used only for the exact
+    text it was made from.
     """
     stats = stats if stats is not None else FormatStats()
+    done_elsewhere = {p.key: p.laid for p in prelaid}
     out = dict(files)
     # The header comment (spec path and hash) changes with every spec edit: it is split
     # off first, so that the rest of an unchanged module is still found in the cache.
@@ -181,7 +185,7 @@ def format_files(
             stats.modules_cached += 1
             continue
         if laid_out:
-            laid = lay_out(body)
+            laid = done_elsewhere.get(key) or lay_out(body)
             if not laid.unsupported:
                 bodies[path] = laid.text.rstrip("\n") + "\n"
                 stats.modules_laid += 1
@@ -357,6 +361,24 @@ def lay_out(text: str) -> Laid:
     if "'''" in text:  # a quoting this scan does not track: black formats it all
         return Laid(text, frozenset(text.split("\n")))
     return Laid("\n".join(out), frozenset(unsupported))
+
+
+@dataclass(frozen=True)
+class PreLaid:
+    """A black-normal module's layout made ahead of `format_files`: ``key`` addresses the
+    module body it was made from."""
+
+    key: str
+    laid: Laid
+
+
+def prelay(text: str, cache: SegmentStore | None = None) -> PreLaid | None:
+    """Lay out a black-normal module as `format_files` will (None: the cache has it)."""
+    _, _, body = split_header(text)
+    key = _module_key(body, laid=True)
+    if cache is not None and cache.get(key) is not None:
+        return None
+    return PreLaid(key, lay_out(body))
 
 
 def format_python(path: str, text: str) -> str:

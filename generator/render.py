@@ -78,6 +78,18 @@ def models_source(api: Api, env: jinja2.Environment, header: str = "") -> str:
     return _template(env, "models.py.j2", models_view(api, header))
 
 
+def validators_source(api: Api, env: jinja2.Environment, header: str = "") -> str:
+    """Render the validators module (unformatted): compiling it is most of render's time."""
+    body, _ = compile_validators(api)
+    return _template(
+        env,
+        "validators.py.j2",
+        ValidatorsView(
+            header, _doc(f"Compiled validators for {api.title or 'the API'}."), body
+        ),
+    )
+
+
 # Modules whose built-in templates emit black's layout (``generator.pystyle``): the format
 # stage lays out their long lines itself.
 _BLACK_NORMAL = (
@@ -103,22 +115,20 @@ def render(
     package: str,
     templates: Path | None = None,
     client: ClientConfig | None = None,
+    *,
+    validators: bool = True,
 ) -> dict[str, str]:
-    """Render every output file of the package into memory."""
+    """Render every output file of the package into memory.
+
+    ``validators=False`` leaves out the validators module (`validators_source`): the
+    generate command renders it in another process meanwhile.
+    """
     env = environment(templates)
     header = python_header(api)
     files: dict[str, str] = {}
     files[f"{package}/models.py"] = models_source(api, env, header)
-    validators_body, _ = compile_validators(api)
-    files[f"{package}/validators.py"] = _template(
-        env,
-        "validators.py.j2",
-        ValidatorsView(
-            header,
-            _doc(f"Compiled validators for {api.title or 'the API'}."),
-            validators_body,
-        ),
-    )
+    if validators:
+        files[f"{package}/validators.py"] = validators_source(api, env, header)
     client = client or ClientConfig()
     if api.operations:
         files[f"{package}/_client.py"] = _template(

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
 from pathlib import Path
 
-from generator import naming
+from generator import fork, naming
 from generator.analyze import analyze
 from generator.config import load_config
 from generator.errors import Location, SpecError
-from generator.format import FormatError, FormatStats, format_files, formats
+from generator.format import (
+    FormatError,
+    FormatStats,
+    PreLaid,
+    format_files,
+    formats,
+    prelay,
+)
+from generator.ir import Api
 from generator.load import load_file
 from generator.progress import Progress
-from generator.render import RUNTIME_MODULES, black_normal, header_lines, render
+from generator.render import (
+    RUNTIME_MODULES,
+    black_normal,
+    environment,
+    header_lines,
+    python_header,
+    render,
+    validators_source,
+)
 from generator.write import (
     BackgroundStage,
     SegmentCache,
@@ -94,8 +111,29 @@ def cache_dir(args: argparse.Namespace, root: Path) -> Path | None:
     return (chosen or root / DEFAULT_CACHE) / "format"
 
 
+def _validators_ahead(
+    api: Api, templates: Path | None, cache: SegmentCache | None, laying: bool
+) -> tuple[str, PreLaid | None]:
+    """Render the validators module and, when it will be laid out, its layout."""
+    text = validators_source(api, environment(templates), python_header(api))
+    return text, prelay(text, cache) if laying else None
+
+
 def run(args: argparse.Namespace) -> int:
     """Generate (or check) and print a one-line summary."""
+    # The spec tree, the IR and the rendered text are long-lived and acyclic: the cyclic
+    # collector would only rescan them again and again as they grow (it tripled the time
+    # to load a 4 MB spec). A command runs once, so it does without.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = load_config()
     spec: Path | None = args.spec or config.spec
@@ -138,47 +176,64 @@ def run(args: argparse.Namespace) -> int:
         f"rendering {len(api.models)} models, {len(api.operations)} operations"
     )
     templates = args.templates or config.templates
-    rendered = render(api, package, templates, config.client)
-    lap("render")
     store = cache_dir(args, config.root)
+    cache = SegmentCache(store) if store is not None else None
+    # Overridden templates promise nothing about their layout: black gets it all.
+    laying = templates is None and not args.format_all
     stats = FormatStats()
-    preformatted = frozenset(f"{package}/{module}" for module in RUNTIME_MODULES)
-    # What formatting leaves alone (schema documents, the runtime) is staged to disk by
-    # another process meanwhile; nothing is in place before the commit below.
-    untouched = {
-        path: text for path, text in rendered.items() if not formats(path, preformatted)
-    }
-    background = (
-        BackgroundStage(output, untouched)
-        if not args.check and len(untouched) >= BACKGROUND_FILES
-        else None
-    )
-    try:
-        files = format_files(
-            rendered,
-            preformatted,
-            on_file=lambda done, total, what: progress.stage(
-                f"formatting {done}/{total}: {what}"
-            ),
-            cache=SegmentCache(store) if store is not None else None,
-            jobs=args.jobs,
-            stats=stats,
-            # Overridden templates promise nothing about their layout: black gets it all.
-            black_normal=frozenset(
-                path
-                for path in rendered
-                if templates is None
-                and not args.format_all
-                and black_normal(package, path)
-            ),
+    # Compiling and laying out the validators is about half the work of render and format:
+    # a forked child does it while this process renders and lays out everything else.
+    with fork.call(_validators_ahead, api, templates, cache, laying) as ahead:
+        rendered = render(api, package, templates, config.client, validators=False)
+        lap("render")
+        preformatted = frozenset(f"{package}/{module}" for module in RUNTIME_MODULES)
+        # What formatting leaves alone (schema documents, the runtime) is staged to disk
+        # by another process meanwhile; nothing is in place before the commit below.
+        untouched = {
+            path: text
+            for path, text in rendered.items()
+            if not formats(path, preformatted)
+        }
+        background = (
+            BackgroundStage(output, untouched)
+            if not args.check and len(untouched) >= BACKGROUND_FILES
+            else None
         )
-    except BaseException as exc:
-        if background is not None:
-            background.cancel()
-        if isinstance(exc, FormatError):  # e.g. an overriding template's bad Python
-            print(f"contractgen: {exc}", file=sys.stderr)
-            return 2
-        raise
+        try:
+            prelaid = [
+                laid
+                for path, text in rendered.items()
+                if laying
+                and black_normal(package, path)
+                and (laid := prelay(text, cache)) is not None
+            ]
+            lap("lay out")
+            progress.stage(f"compiling validators for {len(api.models)} models")
+            rendered[f"{package}/validators.py"], validators_laid = ahead.result()
+            if validators_laid is not None:
+                prelaid.append(validators_laid)
+            lap("validators")
+            files = format_files(
+                rendered,
+                preformatted,
+                on_file=lambda done, total, what: progress.stage(
+                    f"formatting {done}/{total}: {what}"
+                ),
+                cache=cache,
+                jobs=args.jobs,
+                stats=stats,
+                black_normal=frozenset(
+                    path for path in rendered if laying and black_normal(package, path)
+                ),
+                prelaid=prelaid,
+            )
+        except BaseException as exc:
+            if background is not None:
+                background.cancel()
+            if isinstance(exc, FormatError):  # e.g. an overriding template's bad Python
+                print(f"contractgen: {exc}", file=sys.stderr)
+                return 2
+            raise
     lap("format")
     progress.stage(f"writing {len(files)} files")
     progress.done()

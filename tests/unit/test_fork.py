@@ -1,0 +1,81 @@
+"""generator.fork: a call in a forked child gives the same result, or the same error, as in-process."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import fork
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 2
+
+
+def _fails(message: str) -> None:
+    raise ValueError(message)
+
+
+def _count(path: Path) -> int:
+    with path.open("a") as handle:
+        handle.write("x")
+    return len(path.read_text())
+
+
+def _sleep() -> None:
+    time.sleep(60)
+
+
+def test_the_call_runs_in_a_child_and_its_result_comes_back() -> None:
+    with fork.call(_pid_and, 21) as job:
+        pid, doubled = job.result()
+    assert doubled == 42
+    assert pid != os.getpid()
+
+
+def test_a_large_result_is_not_truncated() -> None:
+    with fork.call(str.__mul__, "0123456789", 1_000_000) as job:
+        assert job.result() == "0123456789" * 1_000_000
+
+
+def test_a_failing_child_leaves_the_error_to_an_in_process_rerun() -> None:
+    with fork.call(_fails, "bad pattern at /a/b") as job:
+        with pytest.raises(ValueError, match="bad pattern at /a/b") as caught:
+            job.result()
+    # Raised here, with a traceback through this process's frames.
+    assert any(entry.name == "_fails" for entry in caught.traceback)
+
+
+def test_the_call_runs_once_however_often_the_result_is_asked(tmp_path: Path) -> None:
+    counter = tmp_path / "count"
+    with fork.call(_count, counter) as job:
+        assert job.result() == 1
+        assert job.result() == 1
+    assert counter.read_text() == "x"
+
+
+def test_cancel_stops_and_reaps_a_running_child() -> None:
+    started = time.perf_counter()
+    with fork.call(_sleep) as job:
+        pid = job.pid
+        assert pid
+    assert time.perf_counter() - started < 10
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_with_other_threads_running_the_call_is_made_in_process() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with fork.call(_pid_and, 1) as job:
+            assert job.pid == 0
+            assert job.result() == (os.getpid(), 2)
+    finally:
+        stop.set()
+        other.join()

@@ -8,6 +8,7 @@ The request body and response views the methods hold come from `generator.body_v
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from generator import naming
@@ -23,10 +24,11 @@ from generator.config import ClientConfig
 from generator.ir import Api, Body, Operation, Parameter, TypeRef
 from generator.pystyle import fits
 from generator.pytypes import TypeNamer, py_literal
-from generator.views import doc_literal
+from generator.views import doc_literal, streams
 
 # The indentation of a method's statements in ``macros.j2``.
 _METHOD_BODY_INDENT = 8
+_EVENTS = "text/event-stream"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ class MethodView:
     that iterates over every item of every page).
     ``spec_annotation`` types the request spec where the decoders alone cannot
     ("" for pages); ``spec_declared`` puts that annotation on a line of its own.
-    ``validated`` are the responses with a validator.
+    ``validated`` are the responses with a validator. ``stream`` makes the method return
+    the server-sent events of the response as they arrive (``returns`` is then unused).
     """
 
     name: str
@@ -80,6 +83,7 @@ class MethodView:
     spec_annotation: str
     deprecated: bool
     accept: str = ""
+    stream: bool = False
 
     @property
     def validated(self) -> tuple[ResponseView, ...]:
@@ -106,6 +110,11 @@ class ResourceView:
     methods: tuple[MethodView, ...]
     children: tuple[tuple[str, str], ...]
     typed_dicts: tuple[TypedDictView, ...] = ()
+
+    @property
+    def raw_methods(self) -> tuple[MethodView, ...]:
+        """Return the methods with a raw-response form (all but the event streams)."""
+        return tuple(m for m in self.methods if not m.stream)
 
 
 @dataclass(frozen=True)
@@ -232,10 +241,36 @@ class _MethodBuilder(BodyBuilder):
             accept=self.accept(op),
         )
 
+    def stream(self, op: Operation, name: str) -> MethodView:
+        """Return the method reading an operation's server-sent events as they arrive."""
+        method = self.method(op)
+        doc = (
+            _method_doc(op) + "\n\nStreams the text/event-stream response: iterate the "
+            "result for each ServerSentEvent as it arrives; close it (or use ``with``) "
+            "to release the connection early."
+        )
+        return dataclasses.replace(
+            method,
+            name=name,
+            doc=doc_literal(doc),
+            returns="None",
+            responses=(),
+            page=None,
+            spec_annotation="_r.RequestSpec[None]",
+            accept=py_literal(_EVENTS),
+            stream=True,
+        )
+
     def methods(self, op: Operation, taken: set[str]) -> list[MethodView]:
         """Return the operation's method, then one per other request media kind it
-        documents (``<name>_multipart``, ``_form``, ``_raw``...) whose name is free."""
+        documents (``<name>_multipart``, ``_form``, ``_raw``...) and ``<name>_stream``
+        for a server-sent events response, where the name is free."""
         found = [self.method(op)]
+        if streams(op):
+            name = naming.fix_identifier(f"{op.py_name}_stream", fallback="call")
+            if name not in taken:
+                taken.add(name)
+                found.append(self.stream(op, name))
         kinds = {op.request_body.kind} if op.request_body else set()
         for body in op.request_bodies[1:]:
             if body.kind in kinds:

@@ -27,6 +27,7 @@ RUNTIME_MODULES = (
     "_errors.py",
     "_wire.py",
     "_content.py",
+    "_events.py",
     "_runtime.py",
 )
 

@@ -62,7 +62,9 @@ def directional_names(api: Api) -> dict[str, dict[str, str]]:
         return _memo[0][1]
     used: dict[str, set[str]] = {"request": set(), "response": set()}
     for op in api.operations:
-        bodies = [("request", op.request_body)] if op.request_body else []
+        # Every media type's body: an extra method (``create_multipart``) validates too.
+        requests = op.request_bodies or ((op.request_body,) if op.request_body else ())
+        bodies = [("request", b) for b in requests]
         bodies += [("response", b) for r in op.responses for b in r.bodies]
         for direction, body in bodies:
             if body is not None and body.type is not None and body.type.kind == "model":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.runtime import _errors
-from generator.ir import Api, Field, Model
+from generator.ir import Api, Field, Model, Operation
 from generator.pytypes import TypeNamer, py_literal
 
 
@@ -149,6 +149,17 @@ class PackageView:
 RUNTIME_EXPORTS = tuple(
     name for name in _errors.__all__ if name[:1].isupper() and not name.isupper()
 ) + ("NOT_GIVEN", "NotGiven", "RawResponse")
+
+# ... and, when some operation streams server-sent events, what its methods return.
+STREAM_EXPORTS = ("AsyncEventStream", "EventStream", "ServerSentEvent")
+
+
+def streams(op: Operation) -> bool:
+    """Return whether an operation documents a server-sent events success response."""
+    return any(
+        r.status.startswith("2") and any(b.kind == "events" for b in r.bodies)
+        for r in op.responses
+    )
 
 
 @dataclass(frozen=True)
@@ -291,8 +302,10 @@ def package_view(
     if client is not None:
         groups.append(("._client", tuple(sorted(client))))
         taken = set(models)
+        streaming = any(streams(op) for op in api.operations)
+        exported = RUNTIME_EXPORTS + (STREAM_EXPORTS if streaming else ())
         groups.append(
-            ("._runtime", tuple(sorted(n for n in RUNTIME_EXPORTS if n not in taken)))
+            ("._runtime", tuple(sorted(n for n in exported if n not in taken)))
         )
     groups.append((".models", models))
     if "ValidationError" not in models:  # a model of that name wins, as above

@@ -207,7 +207,7 @@ def _generate(args: argparse.Namespace) -> int:
                 and black_normal(package, path)
                 and (laid := prelay(text, cache)) is not None
             ]
-            lap("lay out")
+            lap("layout")
             progress.stage(f"compiling validators for {len(api.models)} models")
             rendered[f"{package}/validators.py"], validators_laid = ahead.result()
             if validators_laid is not None:

@@ -53,7 +53,10 @@ Responses
     :class:`ResponseDecodeError` (``RawResponse.content`` still gives the bytes). A 2xx
     documented as text returns ``str``, as any other media type ``bytes`` (see
     ``_content``); strict mode refuses their undocumented statuses, as for JSON. Any non-2xx
-    raises an :class:`APIStatusError` subclass.
+    raises an :class:`APIStatusError` subclass. An operation documenting
+    ``text/event-stream`` also has ``<method>_stream``, whose :class:`EventStream` yields
+    each event as it arrives (see ``_events``); it is retried like any call until the
+    response headers are in, never once events flow.
 
 Request bodies
     See ``_content``: JSON, form-urlencoded, multipart (files: :data:`FileTypes`), raw
@@ -109,6 +112,12 @@ from ._content import (
     Validator,
     encode_body,
     json_content,
+)
+from ._events import (
+    AsyncEventStream,
+    EventStream,
+    ServerSentEvent,
+    check_event_stream,
 )
 from ._wire import (
     DEEP_OBJECT,
@@ -186,6 +195,9 @@ __all__ = [
     "TextBody",
     "BinaryBody",
     "EventStreamBody",
+    "EventStream",
+    "AsyncEventStream",
+    "ServerSentEvent",
     "FORM",
     "FORM_NO_EXPLODE",
     "DEEP_OBJECT",
@@ -883,6 +895,19 @@ class RawResponseProxy:
 # ---------------------------------------------------------------------------- the client
 
 
+def _since(started: float) -> timedelta:
+    return timedelta(seconds=time.monotonic() - started)
+
+
+def _no_raw_stream() -> None:
+    # The raw-response wrapper would get an open stream it cannot use: refuse before I/O.
+    if _RAW_RESPONSE.get():
+        raise TypeError(
+            "streaming methods have no raw-response form: the stream's .response is "
+            "the httpx.Response"
+        )
+
+
 def _unread(
     exc: httpx.RequestError,
     request: httpx.Request,
@@ -1560,7 +1585,9 @@ class SyncAPIClient(_BaseClient):
     ) -> None:
         self.close()
 
-    def _attempt(self, prepared: _Prepared, retries_taken: int) -> _Attempt:
+    def _attempt(
+        self, prepared: _Prepared, retries_taken: int, stream: bool = False
+    ) -> _Attempt:
         import httpx
 
         request = self._outgoing(self._http, prepared, retries_taken)
@@ -1570,6 +1597,8 @@ class SyncAPIClient(_BaseClient):
         except httpx.RequestError as exc:
             error, retryable = _transport_failure(exc, request)
             return _Attempt(request, error=error, cause=exc, retryable=retryable)
+        if stream and response.is_success:  # the caller reads the body as it arrives
+            return _Attempt(request, response, elapsed=_since(started))
         try:
             body = response.read()
         except httpx.RequestError as exc:
@@ -1579,10 +1608,10 @@ class SyncAPIClient(_BaseClient):
         elapsed = timedelta(seconds=time.monotonic() - started)
         return _Attempt(request, response, body, elapsed=elapsed)
 
-    def _send(self, prepared: _Prepared) -> tuple[_Attempt, int]:
+    def _send(self, prepared: _Prepared, stream: bool = False) -> tuple[_Attempt, int]:
         retries_taken = 0
         while True:
-            attempt = self._attempt(prepared, retries_taken)
+            attempt = self._attempt(prepared, retries_taken, stream)
             delay = self._next_delay(attempt, retries_taken, prepared.max_retries)
             self._log_outcome(attempt, retries_taken, delay)
             if delay is None:
@@ -1603,6 +1632,17 @@ class SyncAPIClient(_BaseClient):
             done, lambda response, body: self._decode(spec, response, body)
         )
         return cast(T, result) if raw else result.parse()
+
+    def request_stream(
+        self, spec: RequestSpec[Any], options: RequestOptions | None = None
+    ) -> EventStream:
+        """Send one call with retries and return its events as they arrive, once the
+        response headers are in (a non-2xx response raises, as for ``request``)."""
+        _no_raw_stream()
+        attempt, _ = self._send(self._prepare(spec, options or _NO_OPTIONS), True)
+        assert attempt.response is not None
+        check_event_stream(attempt.response)
+        return EventStream(attempt.response)
 
     def request_raw(
         self, spec: RequestSpec[T], options: RequestOptions | None = None
@@ -1705,7 +1745,9 @@ class AsyncAPIClient(_BaseClient):
     ) -> None:
         await self.aclose()
 
-    async def _attempt(self, prepared: _Prepared, retries_taken: int) -> _Attempt:
+    async def _attempt(
+        self, prepared: _Prepared, retries_taken: int, stream: bool = False
+    ) -> _Attempt:
         import httpx
 
         request = self._outgoing(self._http, prepared, retries_taken)
@@ -1715,6 +1757,8 @@ class AsyncAPIClient(_BaseClient):
         except httpx.RequestError as exc:
             error, retryable = _transport_failure(exc, request)
             return _Attempt(request, error=error, cause=exc, retryable=retryable)
+        if stream and response.is_success:  # the caller reads the body as it arrives
+            return _Attempt(request, response, elapsed=_since(started))
         try:
             body = await response.aread()
         except httpx.RequestError as exc:
@@ -1724,10 +1768,12 @@ class AsyncAPIClient(_BaseClient):
         elapsed = timedelta(seconds=time.monotonic() - started)
         return _Attempt(request, response, body, elapsed=elapsed)
 
-    async def _send(self, prepared: _Prepared) -> tuple[_Attempt, int]:
+    async def _send(
+        self, prepared: _Prepared, stream: bool = False
+    ) -> tuple[_Attempt, int]:
         retries_taken = 0
         while True:
-            attempt = await self._attempt(prepared, retries_taken)
+            attempt = await self._attempt(prepared, retries_taken, stream)
             delay = self._next_delay(attempt, retries_taken, prepared.max_retries)
             self._log_outcome(attempt, retries_taken, delay)
             if delay is None:
@@ -1750,6 +1796,18 @@ class AsyncAPIClient(_BaseClient):
             done, lambda response, body: self._decode(spec, response, body)
         )
         return cast(T, result) if raw else result.parse()
+
+    async def request_stream(
+        self, spec: RequestSpec[Any], options: RequestOptions | None = None
+    ) -> AsyncEventStream:
+        """Send one call with retries and return its events as they arrive, once the
+        response headers are in (a non-2xx response raises, as for ``request``)."""
+        _no_raw_stream()
+        prepared = self._prepare(spec, options or _NO_OPTIONS)
+        attempt, _ = await self._send(prepared, True)
+        assert attempt.response is not None
+        check_event_stream(attempt.response)
+        return AsyncEventStream(attempt.response)
 
     async def request_raw(
         self, spec: RequestSpec[T], options: RequestOptions | None = None

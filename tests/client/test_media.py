@@ -234,6 +234,102 @@ def test_event_streams_are_returned_as_their_text(media: ModuleType) -> None:
     assert returns(client.events.list) == "str"
 
 
+def chunks(*parts: bytes, broken: bool = False) -> Iterator[bytes]:
+    """A response body arriving in pieces (``broken``: the connection then drops)."""
+    yield from parts
+    if broken:
+        raise httpx.ReadError("connection reset")
+
+
+class AsyncChunks(httpx.AsyncByteStream):
+    def __init__(self, *parts: bytes) -> None:
+        self.parts = parts
+        self.closed = False
+
+    async def __aiter__(self) -> Any:
+        for part in self.parts:
+            yield part
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+STREAM = ('event: ping\r\nid: 1\r\ndata: {"n": 1}\r\n\r', "\ndata: é\n", "\n: done\n")
+
+
+def test_event_streams_are_read_event_by_event_as_they_arrive(
+    media: ModuleType,
+) -> None:
+    parts = [p.encode() for p in STREAM]
+    response = httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, content=chunks(*parts)
+    )
+    recorder = Recorder(response)
+    client = sync_client(media, recorder)
+    with client.events.list_stream() as stream:
+        assert recorder.last.headers["accept"] == "text/event-stream"
+        assert stream.response.status_code == 200
+        events = iter(stream)
+        first = next(events)
+        assert (first.event, first.id, first.json()) == ("ping", "1", {"n": 1})
+        assert not stream.response.is_closed  # the rest has not been read yet
+        assert list(events) == [media.ServerSentEvent(data="é", id="1")]
+    assert stream.response.is_closed
+    assert returns(client.events.list_stream) == "_r.EventStream"
+    # Streams have no raw-response form: the stream's .response is the response.
+    assert not hasattr(client.events.with_raw_response, "list_stream")
+
+
+def test_event_streams_on_the_async_client(media: ModuleType) -> None:
+    body = AsyncChunks(*(p.encode() for p in STREAM))
+
+    async def run() -> list[Any]:
+        recorder = Recorder(
+            httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, stream=body
+            )
+        )
+        client = async_client(media, recorder)
+        async with await client.events.list_stream() as stream:
+            return [(e.event, e.data, e.id) async for e in stream]
+
+    assert asyncio.run(run()) == [("ping", '{"n": 1}', "1"), ("message", "é", "1")]
+    assert body.closed
+
+
+def test_event_stream_errors_come_before_any_event_or_as_connection_errors(
+    media: ModuleType,
+) -> None:
+    missing = httpx.Response(404, json={"errors": [{"detail": "no such stream"}]})
+    client = sync_client(media, Recorder(missing))
+    with pytest.raises(media.NotFoundError, match="no such stream"):
+        client.events.list_stream()
+    # Statuses that are retried are retried before the stream starts.
+    busy = httpx.Response(503, json={})
+    ok = httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, content=b"data: x\n\n"
+    )
+    recorder = Recorder(busy, ok)
+    client = sync_client(media, recorder, max_retries=1)
+    client._sleep = lambda delay: None
+    assert [e.data for e in client.events.list_stream()] == ["x"]
+    assert len(recorder.seen) == 2
+    wrong = httpx.Response(200, json={"not": "events"})
+    with pytest.raises(media.ResponseDecodeError, match="text/event-stream"):
+        sync_client(media, Recorder(wrong)).events.list_stream()
+    cut = httpx.Response(
+        200,
+        headers={"content-type": "text/event-stream"},
+        content=chunks(b"data: 1\n\ndata: 2", broken=True),
+    )
+    stream = sync_client(media, Recorder(cut)).events.list_stream()
+    seen = []
+    with pytest.raises(media.APIConnectionError, match="broke off"):
+        for event in stream:
+            seen.append(event.data)
+    assert seen == ["1"] and stream.response.is_closed
+
+
 def test_json_stays_the_default_beside_another_media_type(media: ModuleType) -> None:
     recorder = Recorder(httpx.Response(200, json={"total": 3}))
     client = sync_client(media, recorder)
@@ -545,6 +641,12 @@ def calls(client: Client) -> None:
     pdf: bytes = client.files.list_content("f")
     anything: bytes = client.files.list_raw("f")
     events: str = client.events.list()
+    with client.events.list_stream() as stream:
+        for event in stream:
+            kind: str = event.event
+            data: str = event.data
+            last: str | None = event.id
+            print(kind, data, last, event.json())
     parts: CreateUploadRequestParts = {
         "file": ("a.pdf", io.BytesIO(b"x"), "application/pdf"),
         "name": "n",
@@ -568,6 +670,10 @@ def calls(client: Client) -> None:
 async def async_calls(client: AsyncClient) -> None:
     pdf: bytes = await client.files.list_content("f")
     csv: str = await client.reports.retrieve("r")
+    async with await client.events.list_stream() as stream:
+        async for event in stream:
+            retry: int | None = event.retry
+            print(retry)
     print(pdf, csv)
 """
 
@@ -583,6 +689,8 @@ def calls(client: Client) -> None:
     client.files.create(body={"file": "not a file", "name": "n"})
     client.files.create(body={"file": b"x"})
     client.kv.update("k", body="not bytes")
+    for event in client.events.list_stream():
+        number: int = event.data
 """
 
 
@@ -611,6 +719,7 @@ def test_annotations_type_check_both_ways(generated: Generated) -> None:
         9,
         10,
         11,
+        13,
     ], wrong.stdout
 
 

@@ -32,6 +32,7 @@ import pytest
 
 from generator.load import split_pointer
 from generator.slicing import HTTP_METHODS
+from generator.views import streams
 from tests.paths import FULL_SPEC, ROOT, require_shared
 from tests.scale.conftest import PACKAGE, Generated
 
@@ -94,6 +95,11 @@ def test_every_operation_is_a_sync_and_an_async_method(full: Generated) -> None:
         expected[(op.method.upper(), op.path)] += max(kinds - 1, 0)
         extra += max(kinds - 1, 0)
     assert extra == 7
+    # ... and one more reading server-sent events as they arrive (``create_messages_stream``).
+    streaming = [op for op in full.api.operations if streams(op)]
+    assert [op.py_name for op in streaming] == ["create_messages"]
+    for op in streaming:
+        expected[(op.method.upper(), op.path)] += 1
     sync: Counter[tuple[str, str]] = Counter()
     asynchronous: Counter[tuple[str, str]] = Counter()
     for path, text in full.files.items():

@@ -353,6 +353,63 @@ def test_client_uses_the_request_and_response_validators(api: Api) -> None:
     assert [r.validator for r in methods['"GetPet"'].responses] == ["_v.validate_pet"]
 
 
+EXTRA_BODY_SPEC = """
+openapi: 3.1.0
+info: {title: Docs, version: "1"}
+paths:
+  /documents:
+    post:
+      operationId: CreateDocument
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Link'}
+          multipart/form-data:
+            schema: {$ref: '#/components/schemas/Upload'}
+      responses:
+        '204': {description: ok}
+components:
+  schemas:
+    Link:
+      type: object
+      properties:
+        url: {type: string}
+    Upload:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+        file: {type: string, format: binary}
+"""
+
+
+def test_the_body_of_every_media_type_gets_the_request_validator(
+    tmp_path: Path,
+) -> None:
+    # Upload is only the multipart alternative (an extra ``_multipart`` method): it is
+    # still a request body, so its readOnly id is forbidden there, never required.
+    path = tmp_path / "docs.yaml"
+    path.write_text(textwrap.dedent(EXTRA_BODY_SPEC))
+    api = analyze(load_file(path), load_config(ROOT))
+    assert directional_names(api) == {"Upload": {"request": "upload_request"}}
+    validators = {
+        m.body.validator
+        for view in resource_modules(api, "").values()
+        for r in view.resources
+        for m in r.methods
+        if m.operation_id == '"CreateDocument"' and m.body is not None
+    }
+    assert validators == {"_v.validate_link", "_v.validate_upload_request"}
+    module = load_source(compile_validators(api)[0])
+    module.validate_upload_request({"name": "report.pdf"})
+    assert _error(module.validate_upload_request, {"name": "a", "id": "1"})[:2] == (
+        "/id",
+        "/$defs/Upload/properties/id/readOnly",
+    )
+
+
 def test_unknown_direction_is_a_compile_error() -> None:
     with pytest.raises(SchemaCompileError):
         compile_module({"$defs": {"A": {}}}, [Entry("a", "/$defs/A", "sideways")])

@@ -369,8 +369,7 @@ def client_view(
     """Build the context of the client module."""
     roots = tuple(
         (p[0], resource_class(p), p[0])
-        for p in sorted(_resource_views(api))
-        if len(p) == 1
+        for p in sorted({op.resource[:1] for op in api.operations})
     )
     schemes = (
         "{"

@@ -61,6 +61,7 @@ import pytest
 from generator.body_views import alternate_method_name
 from generator.ir import Api, Body, Model, Operation, Parameter, Response, TypeRef
 from generator.lint import Finding, lint
+from generator.views import streams
 from tests.contract.prism import Exchange, PrismServer, Traffic, violations_of
 from tests.paths import FULL_SPEC, require_shared
 from tests.scale.conftest import PACKAGE, Generated
@@ -749,6 +750,40 @@ def test_non_json_get_operations(
             print(f"  Prism only: {op_id}: {NON_JSON_PRISM_ONLY.get(op_id, '?')[:200]}")
     assert not failures, "\n".join(failures)
     assert sorted(flagged) == sorted(NON_JSON_PRISM_ONLY), flagged
+
+
+def test_event_stream_operation_negotiates_the_stream_with_prism(
+    full_prism: Launch, full: Generated, package: Imported, prism_url: str
+) -> None:
+    """The one operation documenting server-sent events, through Prism: the stream method
+    asks for text/event-stream and gets it, the plain one JSON. Prism serves the schema's
+    placeholder text ("string", no blank line), which holds no complete event."""
+    streaming = [op for op in full.api.operations if streams(op)]
+    assert [op.operation_id for op in streaming] == ["create_anthropic_message"]
+    op = streaming[0]
+    content = full.spec["paths"][op.path]["post"]["requestBody"]["content"]
+    example = content["application/json"]["example"]
+    traffic = Traffic()
+    http = traffic.sync_client()
+    client = package.package.Client(
+        api_key=API_KEY, base_url=prism_url, http_client=http, max_retries=0
+    )
+    try:
+        with call_method(client, op, f"{op.py_name}_stream")(body=example) as stream:
+            assert stream.response.headers["content-type"] == "text/event-stream"
+            assert list(stream) == []
+        assert stream.response.is_closed
+        sent = traffic.last
+        assert sent.request_headers["accept"] == "text/event-stream"
+        assert not sent.request_violations and sent.problem is None, sent.describe()
+        message = call_method(client, op, op.py_name)(body=example)
+        assert traffic.last.response_headers["content-type"].startswith(
+            "application/json"
+        )
+        assert isinstance(message, dict)
+    finally:
+        client.close()
+        http.close()
 
 
 # ----------------------------------------------------------------- non-JSON request bodies

@@ -25,6 +25,7 @@ version and mode, so a cached result can never be stale.
 from __future__ import annotations
 
 import ast
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -33,18 +34,12 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
+from typing import TYPE_CHECKING, Protocol
 
 from generator import pybrackets, pystyle
 
-_MODE = black.Mode(target_versions={TargetVersion.PY311})
-# Every input to black is keyed with this: another black or another mode is another key.
-_BLACK_VERSION: str = getattr(black, "__version__", "unknown")
-_KEY_PREFIX = f"black {_BLACK_VERSION}\n{_MODE.get_cache_key()}\n".encode()
+if TYPE_CHECKING:
+    import black
 # The stand-in class a method is formatted in, and the line dropped from black's output.
 _WRAPPER = "class _:\n"
 # Only classes at least this long are cut into methods (small ones are cheap to format).
@@ -103,7 +98,7 @@ class Segment:
     @property
     def key(self) -> str:
         """Return the content address of black's output for this segment."""
-        return hashlib.sha256(_KEY_PREFIX + self.source.encode("utf-8")).hexdigest()
+        return hashlib.sha256(_key_prefix() + self.source.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -119,11 +114,37 @@ class FormatStats:
     modules_laid: int = 0  # black-normal modules whose every long line pystyle laid out
 
 
-def _module_key(text: str, laid: bool = False) -> str:
-    """Return the content address of a whole module's formatted text."""
+@functools.cache
+def _black() -> tuple[black.Mode, type[Exception]]:
+    """Import black (a quarter of a second) only for what it formats: its mode and the
+    error it raises on input that does not parse."""
+    import black
+    from black.mode import TargetVersion
+    from black.parsing import InvalidInput
+
+    return black.Mode(target_versions={TargetVersion.PY311}), InvalidInput
+
+
+@functools.cache
+def _key_prefix() -> bytes:
+    """Return what keys every input to black: another black or mode is another key."""
+    import black
+
+    mode, _ = _black()
+    version: str = getattr(black, "__version__", "unknown")
+    return f"black {version}\n{mode.get_cache_key()}\n".encode()
+
+
+def _module_key(text: str, laid: bool = False, via_black: bool = True) -> str:
+    """Return the content address of a whole module's formatted text.
+
+    A module ``laid`` out whole by pystyle never met black (``via_black=False``): its
+    key holds the layout code, not black's version.
+    """
     kind = b"laid module\n" + _LAYOUT_VERSION if laid else b"module\n"
+    prefix = _key_prefix() if via_black else b"pystyle\n"
     return hashlib.sha256(
-        _KEY_PREFIX + kind + _SPLIT_VERSION + text.encode("utf-8")
+        prefix + kind + _SPLIT_VERSION + text.encode("utf-8")
     ).hexdigest()
 
 
@@ -168,7 +189,13 @@ def format_files(
         for path, text in files.items()
         if formats(path, preformatted)
     }
-    headers = {h: Segment(h, False, 0) for h, _, _ in parts.values() if h}
+    # The header of a black-normal module is ours (``render.python_header``): comment
+    # lines black leaves as they are. Any other goes to black like the rest.
+    headers = {
+        h: Segment(h, False, 0)
+        for path, (h, _, _) in parts.items()
+        if h and not (path in black_normal and _plain_comments(h))
+    }
     formatted_headers = _format_segments(headers.values(), cache, None, stats, None)
     bodies: dict[str, str] = {}
     todo: dict[str, str] = {}  # path -> module key, for bodies not in the cache
@@ -178,7 +205,7 @@ def format_files(
         stats.modules += 1
         laid_out = path in black_normal
         # Keyed by the rendered text: an unchanged module is not even laid out again.
-        key = _module_key(body, laid=laid_out)
+        key = _module_key(body, laid=laid_out, via_black=not laid_out)
         hit = cache.get(key) if cache is not None else None
         if hit is not None:
             bodies[path] = hit
@@ -191,6 +218,13 @@ def format_files(
                 stats.modules_laid += 1
                 if cache is not None:
                     cache.put(key, bodies[path])
+                continue
+            # Lines pystyle leaves to black: the module's text depends on black too.
+            key = _module_key(body, laid=True)
+            hit = cache.get(key) if cache is not None else None
+            if hit is not None:
+                bodies[path] = hit
+                stats.modules_cached += 1
                 continue
             parts[path] = (parts[path][0], parts[path][1], laid.text)
             unsupported |= laid.unsupported
@@ -211,10 +245,22 @@ def format_files(
                 laid_paths,
             )
     for path, (header, gap, _) in parts.items():
-        head = formatted_headers[headers[header].key] if header else ""
+        head = formatted_headers[headers[header].key] if header in headers else header
         body = bodies[path]
         out[path] = head + "\n" * gap + body if head and body else head + body
     return out
+
+
+def _plain_comments(header: str) -> bool:
+    """Return whether every line is ``# `` and printable ASCII without trailing space, which
+    black leaves as it is."""
+    return all(
+        line.startswith("# ")
+        and line.isascii()
+        and line.isprintable()
+        and line == line.rstrip()
+        for line in header.split("\n")[:-1]
+    )
 
 
 def split_header(text: str) -> tuple[str, int, str]:
@@ -375,7 +421,7 @@ class PreLaid:
 def prelay(text: str, cache: SegmentStore | None = None) -> PreLaid | None:
     """Lay out a black-normal module as `format_files` will (None: the cache has it)."""
     _, _, body = split_header(text)
-    key = _module_key(body, laid=True)
+    key = _module_key(body, laid=True, via_black=False)
     if cache is not None and cache.get(key) is not None:
         return None
     return PreLaid(key, lay_out(body))
@@ -383,9 +429,12 @@ def prelay(text: str, cache: SegmentStore | None = None) -> PreLaid | None:
 
 def format_python(path: str, text: str) -> str:
     """Format one Python source text whole (the reference the segmented path must match)."""
+    import black
+
+    mode, invalid = _black()
     try:
-        return black.format_str(text, mode=_MODE)
-    except InvalidInput as exc:
+        return black.format_str(text, mode=mode)
+    except invalid as exc:
         raise FormatError(f"{path}: generated code does not parse: {exc}") from None
 
 
@@ -630,11 +679,14 @@ def _batches(missing: dict[str, str]) -> list[list[str]]:
 
 def _format_batch(sources: list[str]) -> list[str]:
     """Format segment sources with black (runs in a worker process)."""
+    import black
+
+    mode, invalid = _black()
     out: list[str] = []
     for source in sources:
         try:
-            out.append(black.format_str(source, mode=_MODE))
-        except InvalidInput as exc:
+            out.append(black.format_str(source, mode=mode))
+        except invalid as exc:
             raise FormatError(f"generated code does not parse: {exc}") from None
     return out
 

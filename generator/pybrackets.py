@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from black.strings import str_width
-
 LINE_LENGTH = 88
 INDENT = 4
 
@@ -27,6 +25,9 @@ def fits(text: str, indent: int = 0) -> bool:
     """Return whether a line of text at an indentation fits black's line length."""
     if text.isascii():
         return indent + len(text) <= LINE_LENGTH
+    # East Asian wide characters count twice: black's own measure, imported only here.
+    from black.strings import str_width
+
     return indent + str_width(text) <= LINE_LENGTH
 
 

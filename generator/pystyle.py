@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 
-from black.strings import normalize_string_quotes
 
 from generator.pybrackets import (
     DOTTED,
@@ -50,6 +49,9 @@ def string(value: str) -> str:
     # characters (repr escapes one of them) needs black's escape counting.
     if text[0] == '"' or "'" not in value:
         return text if text[0] == '"' or '"' in value else f'"{text[1:-1]}"'
+    # Rare (both quote kinds in one string): black itself is imported only then.
+    from black.strings import normalize_string_quotes
+
     return normalize_string_quotes(text)
 
 

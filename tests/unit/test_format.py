@@ -240,3 +240,60 @@ def test_laid_out_modules_are_cached_by_their_rendered_text(
     monkeypatch.setattr(fmt, "_LAYOUT_VERSION", b"another layout")
     with pytest.raises(AssertionError, match="laid out again"):
         format_files(files, black_normal=normal, cache=cache, jobs=1)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "spec/telnyx_room_sessions.yaml",
+        "odd dir/spec with spaces .yaml",
+        "a#b/'q'\"x\"\\\\/é😀\ttab\x0b.yaml",
+        "x" * 200 + ".yml",
+    ],
+)
+def test_our_headers_are_left_alone_by_black(spec: str) -> None:
+    """Headers from ``python_header`` skip black: they must be what black would leave."""
+    from generator.format import _plain_comments
+    from generator.render import header_lines
+
+    api = type("A", (), {"spec_file": spec, "spec_sha256": "0" * 64})()
+    header = "\n".join(f"# {line}" for line in header_lines(api)) + "\n"  # type: ignore[arg-type]
+    assert _plain_comments(header)
+    module = header + '"""Doc."""\n'
+    assert format_python("m.py", module) == module
+
+
+def test_a_header_black_would_change_still_goes_to_black() -> None:
+    from generator.format import _plain_comments
+
+    for header in ("#no space\n", "# trailing \n", "# tab\tin it\n"):
+        assert not _plain_comments(header)
+    text = "#no space\n# trailing \n\nimport os\n"
+    path = "pkg/models.py"
+    out = format_files({path: text}, black_normal=frozenset({path}), jobs=1)
+    assert (
+        out[path]
+        == format_python(path, text)
+        == "# no space\n# trailing\n\nimport os\n"
+    )
+
+
+def test_built_in_modules_are_generated_without_importing_black(tmp_path: Path) -> None:
+    """Everything the built-in templates emit is laid out by pystyle: a generation (cold,
+    then warm) never imports black, a quarter of a second of every run."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        f"args = ['generate', '-o', {str(tmp_path / 'out')!r}, "
+        f"'--cache-dir', {str(tmp_path / 'cache')!r}]\n"
+        "assert main(args) == 0 and main(args) == 0\n"
+        "print('black' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False"

@@ -199,17 +199,21 @@ def _generate(args: argparse.Namespace) -> int:
             if not args.check and len(untouched) >= BACKGROUND_FILES
             else None
         )
+        validators = f"{package}/validators.py"
+        normal = frozenset(
+            path
+            for path in (*rendered, validators)
+            if laying and black_normal(package, path)
+        )
         try:
             prelaid = [
                 laid
                 for path, text in rendered.items()
-                if laying
-                and black_normal(package, path)
-                and (laid := prelay(text, cache)) is not None
+                if path in normal and (laid := prelay(text, cache)) is not None
             ]
             lap("layout")
             progress.stage(f"compiling validators for {len(api.models)} models")
-            rendered[f"{package}/validators.py"], validators_laid = ahead.result()
+            rendered[validators], validators_laid = ahead.result()
             if validators_laid is not None:
                 prelaid.append(validators_laid)
             lap("validators")
@@ -222,9 +226,7 @@ def _generate(args: argparse.Namespace) -> int:
                 cache=cache,
                 jobs=args.jobs,
                 stats=stats,
-                black_normal=frozenset(
-                    path for path in rendered if laying and black_normal(package, path)
-                ),
+                black_normal=normal,
                 prelaid=prelaid,
             )
         except BaseException as exc:

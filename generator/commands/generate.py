@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import time
@@ -121,19 +120,6 @@ def _validators_ahead(
 
 def run(args: argparse.Namespace) -> int:
     """Generate (or check) and print a one-line summary."""
-    # The spec tree, the IR and the rendered text are long-lived and acyclic: the cyclic
-    # collector would only rescan them again and again as they grow (it tripled the time
-    # to load a 4 MB spec). A command runs once, so it does without.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _generate(args)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = load_config()
     spec: Path | None = args.spec or config.spec

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from generator import naming
-from generator.ir import Api, Body, BodyKind, Model, Operation, TypeRef
+from generator.ir import Api, Body, BodyKind, Model, Operation, Response, TypeRef
 from generator.pytypes import TypeNamer, py_literal
 from generator.validators_module import directional_names
 
@@ -231,9 +231,11 @@ class BodyBuilder:
         return tuple(args)
 
     def responses(
-        self, op: Operation
+        self, op: Operation, kind: BodyKind | None = None
     ) -> tuple[tuple[ResponseView, ...], str, TypeRef | None]:
-        """Return the success responses, the return annotation and the first JSON type."""
+        """Return the success responses, the return annotation and the first JSON type:
+        of what each documents first, or with ``kind`` of the statuses documenting it.
+        """
         views: list[ResponseView] = []
         annotations: list[str] = []
         primary: TypeRef | None = None
@@ -241,7 +243,9 @@ class BodyBuilder:
             if not response.status.startswith("2"):
                 continue
             status = py_literal(response.status)
-            body = response.bodies[0] if response.bodies else None
+            body = _read_body(response, kind)
+            if kind is not None and body is None:
+                continue
             reader = _READERS.get(body.kind) if body is not None else None
             if body is not None and reader is not None:
                 # Text or bytes, whatever the schema says of the string.
@@ -270,15 +274,20 @@ class BodyBuilder:
         unique = list(dict.fromkeys(annotations)) or ["None"]
         return tuple(views), " | ".join(unique), primary
 
-    def accept(self, op: Operation) -> str:
+    def accept(self, op: Operation, kind: BodyKind | None = None) -> str:
         """Return the Accept header literal: the media types of the documented success
         bodies the method reads ("" for JSON alone, the runtime's default)."""
         accepted: list[str] = []
         for response in op.responses:
-            if response.status.startswith("2") and response.bodies:
-                body = response.bodies[0]
-                media = body.media_type.split(";", 1)[0].strip()
-                if body.kind == "json":
+            body = (
+                _read_body(response, kind) if response.status.startswith("2") else None
+            )
+            if body is None:
+                continue
+            # Every documented type of the kind read: its reader takes any of them.
+            for same in (b for b in response.bodies if b.kind == body.kind):
+                media = same.media_type.split(";", 1)[0].strip()
+                if same.kind == "json":
                     media = _JSON_ACCEPT
                 elif media in ("*", "*/*"):
                     media = "*/*"  # "*" is no media range: servers may choke on it
@@ -287,6 +296,52 @@ class BodyBuilder:
         if not unique or unique == [_JSON_ACCEPT]:
             return ""
         return py_literal(", ".join(unique))
+
+
+def _read_body(response: Response, kind: BodyKind | None) -> Body | None:
+    """Return the body a method reads from a response: the first documented, or with
+    ``kind`` the first of that kind (None when there is none)."""
+    if kind is None:
+        return response.bodies[0] if response.bodies else None
+    return next((b for b in response.bodies if b.kind == kind), None)
+
+
+def response_kinds(op: Operation) -> dict[BodyKind, tuple[Body, ...]]:
+    """Return the media kinds of success responses the plain method does not read (and
+    server-sent events, which it reads whole), with their bodies, in documented order.
+    """
+    success = [r for r in op.responses if r.status.startswith("2") and r.bodies]
+    read = {r.bodies[0].kind for r in success}
+    kinds: dict[BodyKind, tuple[Body, ...]] = {}
+    for response in success:
+        for body in response.bodies:
+            if body.kind not in read or body.kind == "events":
+                kinds[body.kind] = (*kinds.get(body.kind, ()), body)
+    return kinds
+
+
+def response_method_name(
+    op: Operation, kind: BodyKind, bodies: tuple[Body, ...]
+) -> str:
+    """Return the name of the method reading an operation's responses of another media
+    kind: ``_stream`` (events), ``_csv``, ``_text``, ``_audio``/``_image``/``_video``,
+    ``_pdf``, ``_bytes``, ``_json`` (offered unless the name is taken on its resource).
+    """
+    media = {b.media_type.split(";", 1)[0].strip().lower() for b in bodies}
+    types = {m.split("/", 1)[0] for m in media}
+    if kind == "events":
+        suffix = "stream"
+    elif kind == "text":
+        suffix = "csv" if media == {"text/csv"} else "text"
+    elif kind == "binary":
+        only = next(iter(types)) if len(types) == 1 else ""
+        if only in ("audio", "image", "video"):
+            suffix = only
+        else:
+            suffix = "pdf" if media == {"application/pdf"} else "bytes"
+    else:
+        suffix = str(kind)
+    return naming.fix_identifier(f"{op.py_name}_{suffix}", fallback="call")
 
 
 def alternate_method_name(op: Operation, body: Body) -> str:

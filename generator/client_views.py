@@ -18,17 +18,23 @@ from generator.body_views import (
     ResponseView,
     TypedDictView,
     alternate_method_name,
+    response_kinds,
+    response_method_name,
     tuple_literal,
 )
 from generator.config import ClientConfig
-from generator.ir import Api, Body, Operation, Parameter, TypeRef
+from generator.ir import Api, Body, BodyKind, Operation, Parameter, TypeRef
 from generator.pystyle import fits
 from generator.pytypes import TypeNamer, py_literal
-from generator.views import doc_literal, streams
+from generator.views import doc_literal
 
 # The indentation of a method's statements in ``macros.j2``.
 _METHOD_BODY_INDENT = 8
-_EVENTS = "text/event-stream"
+_STREAM_DOC = (
+    "\n\nStreams the text/event-stream response: iterate the result for each "
+    "ServerSentEvent as it arrives; close it (or use ``with``) to release the connection "
+    "early."
+)
 
 
 @dataclass(frozen=True)
@@ -241,36 +247,46 @@ class _MethodBuilder(BodyBuilder):
             accept=self.accept(op),
         )
 
-    def stream(self, op: Operation, name: str) -> MethodView:
-        """Return the method reading an operation's server-sent events as they arrive."""
+    def reading(self, op: Operation, kind: BodyKind, name: str) -> MethodView:
+        """Return the method reading an operation's responses of another media kind
+        (server-sent events: as they arrive)."""
         method = self.method(op)
-        doc = (
-            _method_doc(op) + "\n\nStreams the text/event-stream response: iterate the "
-            "result for each ServerSentEvent as it arrives; close it (or use ``with``) "
-            "to release the connection early."
-        )
+        if kind == "events":
+            return dataclasses.replace(
+                method,
+                name=name,
+                doc=doc_literal(_method_doc(op) + _STREAM_DOC),
+                returns="None",
+                responses=(),
+                page=None,
+                spec_annotation="_r.RequestSpec[None]",
+                accept=self.accept(op, kind),
+                stream=True,
+            )
+        responses, returns, _ = self.responses(op, kind)
+        media = ", ".join(dict.fromkeys(b.media_type for b in response_kinds(op)[kind]))
         return dataclasses.replace(
             method,
             name=name,
-            doc=doc_literal(doc),
-            returns="None",
-            responses=(),
+            doc=doc_literal(f"{_method_doc(op)}\n\nReads the response as {media}."),
+            returns=returns,
+            responses=responses,
             page=None,
-            spec_annotation="_r.RequestSpec[None]",
-            accept=py_literal(_EVENTS),
-            stream=True,
+            spec_annotation=f"_r.RequestSpec[{returns}]",
+            accept=self.accept(op, kind),
         )
 
     def methods(self, op: Operation, taken: set[str]) -> list[MethodView]:
-        """Return the operation's method, then one per other request media kind it
-        documents (``<name>_multipart``, ``_form``, ``_raw``...) and ``<name>_stream``
-        for a server-sent events response, where the name is free."""
+        """Return the operation's method, then one per other response media kind it
+        documents (``<name>_csv``, ``_audio``..., ``_stream`` for server-sent events) and
+        one per other request media kind (``_multipart``, ``_form``, ``_raw``...), where
+        the name is free."""
         found = [self.method(op)]
-        if streams(op):
-            name = naming.fix_identifier(f"{op.py_name}_stream", fallback="call")
+        for kind, bodies in response_kinds(op).items():
+            name = response_method_name(op, kind, bodies)
             if name not in taken:
                 taken.add(name)
-                found.append(self.stream(op, name))
+                found.append(self.reading(op, kind, name))
         kinds = {op.request_body.kind} if op.request_body else set()
         for body in op.request_bodies[1:]:
             if body.kind in kinds:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.runtime import _errors
-from generator.ir import Api, Field, Model, Operation
+from generator.body_views import response_kinds
+from generator.ir import Api, Field, Model
 from generator.pytypes import TypeNamer, py_literal
 
 
@@ -154,14 +155,6 @@ RUNTIME_EXPORTS = tuple(
 STREAM_EXPORTS = ("AsyncEventStream", "EventStream", "ServerSentEvent")
 
 
-def streams(op: Operation) -> bool:
-    """Return whether an operation documents a server-sent events success response."""
-    return any(
-        r.status.startswith("2") and any(b.kind == "events" for b in r.bodies)
-        for r in op.responses
-    )
-
-
 @dataclass(frozen=True)
 class DocView:
     """Context of a module that holds only its header and docstring."""
@@ -302,7 +295,7 @@ def package_view(
     if client is not None:
         groups.append(("._client", tuple(sorted(client))))
         taken = set(models)
-        streaming = any(streams(op) for op in api.operations)
+        streaming = any("events" in response_kinds(op) for op in api.operations)
         exported = RUNTIME_EXPORTS + (STREAM_EXPORTS if streaming else ())
         groups.append(
             ("._runtime", tuple(sorted(n for n in exported if n not in taken)))

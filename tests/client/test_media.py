@@ -338,6 +338,35 @@ def test_json_stays_the_default_beside_another_media_type(media: ModuleType) -> 
     assert recorder.last.headers["accept"] == "application/json"
 
 
+def test_other_response_media_get_a_method_of_their_own(media: ModuleType) -> None:
+    recorder = Recorder(answer(200, b"day,total\n1,3\n", "text/csv; charset=utf-8"))
+    client = sync_client(media, recorder)
+    assert client.usage.list_csv() == "day,total\n1,3\n"
+    assert recorder.last.headers["accept"] == "text/csv"
+    assert returns(client.usage.list_csv) == "str"
+    # Two audio types: one method for the kind, accepting both, returning the bytes.
+    recorder = Recorder(answer(200, b"ID3\x04audio", "audio/mpeg"))
+    client = sync_client(media, recorder)
+    assert client.speech.create_audio(body={"text": "hi"}) == b"ID3\x04audio"
+    assert recorder.last.headers["accept"] == "audio/mpeg, audio/wav"
+    assert recorder.last.content == b'{"text":"hi"}'
+    assert returns(client.speech.create_audio) == "bytes"
+    # The plain method still reads JSON; the audio one refuses what is not audio, and
+    # in strict mode a status that documents no audio (202 here).
+    client = sync_client(media, Recorder(httpx.Response(200, json={"id": "s1"})))
+    assert client.speech.create(body={"text": "hi"}).id == "s1"
+    with pytest.raises(media.ResponseDecodeError, match="audio/mpeg, audio/wav"):
+        client.speech.create_audio(body={"text": "hi"})
+    queued = Recorder(httpx.Response(202, json={"id": "s1"}))
+    with pytest.raises(media.ResponseValidationError, match="undocumented status 202"):
+        sync_client(media, queued, strict=True).speech.create_audio(body={"text": "x"})
+    # Raw responses, as for any method.
+    raw = sync_client(
+        media, Recorder(answer(200, b"RIFF", "audio/wav"))
+    ).speech.with_raw_response.create_audio(body={"text": "x"})
+    assert raw.parse() == b"RIFF" and raw.headers["content-type"] == "audio/wav"
+
+
 def test_async_responses_of_each_kind(media: ModuleType) -> None:
     async def main() -> tuple[str, bytes, bytes]:
         csv = async_client(media, Recorder(answer(200, b"a;b", "text/csv")))
@@ -664,6 +693,9 @@ def calls(client: Client) -> None:
     client.blobs.create()
     client.clones.create(body={"samples": [b"s"], "provider": "fine"})
     note: str = client.notes.create(body="n")
+    usage_csv: str = client.usage.list_csv()
+    audio: bytes = client.speech.create_audio(body={"text": "t"})
+    print(usage_csv, audio)
     print(csv, pdf, anything, events, stored, note)
 
 

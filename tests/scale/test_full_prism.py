@@ -58,10 +58,13 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.body_views import alternate_method_name
+from generator.body_views import (
+    alternate_method_name,
+    response_kinds,
+    response_method_name,
+)
 from generator.ir import Api, Body, Model, Operation, Parameter, Response, TypeRef
 from generator.lint import Finding, lint
-from generator.views import streams
 from tests.contract.prism import Exchange, PrismServer, Traffic, violations_of
 from tests.paths import FULL_SPEC, require_shared
 from tests.scale.conftest import PACKAGE, Generated
@@ -758,7 +761,7 @@ def test_event_stream_operation_negotiates_the_stream_with_prism(
     """The one operation documenting server-sent events, through Prism: the stream method
     asks for text/event-stream and gets it, the plain one JSON. Prism serves the schema's
     placeholder text ("string", no blank line), which holds no complete event."""
-    streaming = [op for op in full.api.operations if streams(op)]
+    streaming = [op for op in full.api.operations if "events" in response_kinds(op)]
     assert [op.operation_id for op in streaming] == ["create_anthropic_message"]
     op = streaming[0]
     content = full.spec["paths"][op.path]["post"]["requestBody"]["content"]
@@ -784,6 +787,57 @@ def test_event_stream_operation_negotiates_the_stream_with_prism(
     finally:
         client.close()
         http.close()
+
+
+def test_other_response_media_methods_against_prism(
+    full_prism: Launch, full: Generated, package: Imported, prism_url: str
+) -> None:
+    """The methods reading a response's other media kind (the four CSV reports, the
+    speech audio) ask Prism for it and return exactly what it serves, typed."""
+    planner = Planner(full)
+    traffic = Traffic(keep_bodies=True)
+    http = traffic.sync_client()
+    client = package.package.Client(
+        api_key=API_KEY, base_url=prism_url, http_client=http, max_retries=0
+    )
+    seen: dict[str, str] = {}
+    failures: list[str] = []
+    try:
+        for op in full.api.operations:
+            for kind, bodies in response_kinds(op).items():
+                if kind == "events":
+                    continue  # the stream test above
+                name = response_method_name(op, kind, bodies)
+                where = ".".join((*op.resource, name))
+                call = planner.call(op)
+                kwargs = dict(call.kwargs)
+                if op.request_body is not None:
+                    kwargs["body"] = body_value(planner, op, op.request_body)
+                traffic.clear()
+                try:
+                    result = call_method(client, op, name)(*call.args, **kwargs)
+                except Exception as exc:
+                    failures.append(f"{where}: {type(exc).__name__}: {exc}")
+                    continue
+                last = traffic.last
+                served = last.response_body or b""
+                expected = served.decode() if kind == "text" else served
+                if result != expected or type(result) is not type(expected):
+                    failures.append(f"{where}: {result!r:.80} is not what was served")
+                elif any(e.request_violations or e.problem for e in traffic.exchanges):
+                    failures.append(f"{where}: Prism refused it\n{last.describe()}")
+                seen[where] = last.response_headers["content-type"]
+    finally:
+        client.close()
+        http.close()
+    assert not failures, "\n".join(failures)
+    assert sorted(seen.items()) == [
+        ("charges_breakdown.list_csv", "text/csv"),
+        ("organization_users.list_users_groups_report_csv", "text/csv"),
+        ("porting_orders.list_porting_phone_numbers_csv", "text/csv"),
+        ("text_to_speech_commands.create_speech_audio", "audio/mpeg"),
+        ("usage_reports_beta.list_csv", "text/csv"),
+    ], seen
 
 
 # ----------------------------------------------------------------- non-JSON request bodies

@@ -32,7 +32,7 @@ import pytest
 
 from generator.load import split_pointer
 from generator.slicing import HTTP_METHODS
-from generator.views import streams
+from generator.body_views import response_kinds, response_method_name
 from tests.paths import FULL_SPEC, ROOT, require_shared
 from tests.scale.conftest import PACKAGE, Generated
 
@@ -95,10 +95,22 @@ def test_every_operation_is_a_sync_and_an_async_method(full: Generated) -> None:
         expected[(op.method.upper(), op.path)] += max(kinds - 1, 0)
         extra += max(kinds - 1, 0)
     assert extra == 7
-    # ... and one more reading server-sent events as they arrive (``create_messages_stream``).
-    streaming = [op for op in full.api.operations if streams(op)]
-    assert [op.py_name for op in streaming] == ["create_messages"]
-    for op in streaming:
+    # ... and one more per other response media kind: four CSV, one audio, and one
+    # reading server-sent events as they arrive (``create_messages_stream``).
+    reading = [
+        (op, ".".join((*op.resource, response_method_name(op, kind, bodies))))
+        for op in full.api.operations
+        for kind, bodies in response_kinds(op).items()
+    ]
+    assert sorted(name for _, name in reading) == [
+        "anthropic_messages.create_messages_stream",
+        "charges_breakdown.list_csv",
+        "organization_users.list_users_groups_report_csv",
+        "porting_orders.list_porting_phone_numbers_csv",
+        "text_to_speech_commands.create_speech_audio",
+        "usage_reports_beta.list_csv",
+    ]
+    for op, _ in reading:
         expected[(op.method.upper(), op.path)] += 1
     sync: Counter[tuple[str, str]] = Counter()
     asynchronous: Counter[tuple[str, str]] = Counter()

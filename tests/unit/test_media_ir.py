@@ -107,3 +107,74 @@ def test_file_properties_and_encoding_are_recorded(op: Operation) -> None:
 )
 def test_media_kind(media: str, schema: object, kind: str) -> None:
     assert media_kind(media, schema) == kind
+
+
+RESPONSES = """
+openapi: 3.1.0
+info: {title: T, version: "1"}
+paths:
+  /reports:
+    get:
+      operationId: ListReports
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: object}}
+            text/csv: {schema: {type: string}}
+            text/plain: {schema: {type: string}}
+            image/png: {schema: {type: string, format: binary}}
+            application/pdf: {schema: {type: string, format: binary}}
+        "206":
+          description: partial
+          content:
+            text/event-stream: {schema: {type: string}}
+            application/pdf: {schema: {type: string, format: binary}}
+  /exports:
+    get:
+      operationId: ListExports
+      responses:
+        "200":
+          description: ok
+          content:
+            text/csv: {schema: {type: string}}
+            application/json: {schema: {type: object}}
+            audio/ogg: {schema: {type: string, format: binary}}
+  /events:
+    get:
+      operationId: ListEvents
+      responses:
+        "200":
+          description: ok
+          content:
+            text/event-stream: {schema: {type: string}}
+"""
+
+
+def test_other_response_media_kinds_and_their_method_names() -> None:
+    from generator.body_views import response_kinds, response_method_name
+
+    ops = {op.operation_id: op for op in build(RESPONSES).operations}
+
+    def names(op_id: str) -> dict[str, list[str]]:
+        op = ops[op_id]
+        return {
+            response_method_name(op, kind, bodies): [b.media_type for b in bodies]
+            for kind, bodies in response_kinds(op).items()
+        }
+
+    # The plain method reads what each status documents first (JSON, events); each other
+    # kind gets one method, named after its media types where they agree (text/csv
+    # alone: _csv; image and PDF: _bytes). Events read whole can still be streamed.
+    assert ops["ListReports"].py_name == "list"
+    assert names("ListReports") == {
+        "list_text": ["text/csv", "text/plain"],
+        "list_bytes": ["image/png", "application/pdf", "application/pdf"],
+        "list_stream": ["text/event-stream"],
+    }
+    # JSON is the plain method's even when documented after CSV.
+    assert names("ListExports") == {
+        "list_csv": ["text/csv"],
+        "list_audio": ["audio/ogg"],
+    }
+    assert names("ListEvents") == {"list_stream": ["text/event-stream"]}

@@ -280,8 +280,8 @@ class Compiler:
         self, ctx: Ctx, location: str, kind: str, arg: Any, value: str | None = None
     ) -> None:
         """Emit the report of one failed rule at the current position."""
-        info = self.w.constant(
-            f"({literal(location)}, {literal(kind)}, {literal(arg, location)})",
+        info = self.w.tuple_constant(
+            [literal(location), literal(kind), literal(arg, location)],
             "K",
             "tuple[str, str, Any]",
         )

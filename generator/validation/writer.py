@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from generator.pybrackets import fits
 from generator.pystyle import string
 from generator.validation.errors import SchemaCompileError
 
@@ -88,6 +89,19 @@ def _drop_redundant_parens(header: str) -> str:
     return header
 
 
+def _tuple_lines(head: str, items: list[str]) -> list[str] | None:
+    """Return ``head + (items)`` as black lays it out, or None where that takes more than
+    these two rules (an item that does not fit alone: ``pystyle`` does it then)."""
+    inner = ", ".join(items)
+    if fits(f"{head}({inner})"):
+        return [f"{head}({inner})"]
+    # Black splits at the last opening bracket, and a tuple display split there always
+    # has one item per line and a trailing comma.
+    if fits(f"{head}(") and all(fits(f"{item},", len(INDENT)) for item in items):
+        return [f"{head}(", *(f"{INDENT}{item}," for item in items), ")"]
+    return None
+
+
 class CodeWriter:
     """Accumulate indented lines of a module body plus its hoisted constants."""
 
@@ -131,6 +145,18 @@ class CodeWriter:
             name = f"_{prefix}{len(self._constant_names) + 1}"
             self._constant_names[expression] = name
             self.constants.append(f"{name}: {annotation} = {expression}")
+        return name
+
+    def tuple_constant(self, items: list[str], prefix: str, annotation: str) -> str:
+        """Hoist a tuple of two or more literals to a module constant, laid out as black
+        lays it out where that is plain (tens of thousands of them on a large API)."""
+        expression = "(" + ", ".join(items) + ")"
+        name = self._constant_names.get(expression)
+        if name is None:
+            name = self.constant(expression, prefix, annotation)
+            laid = _tuple_lines(f"{name}: {annotation} = ", items)
+            if laid is not None:
+                self.constants[-1] = "\n".join(laid)
         return name
 
     def mark(self) -> int:

@@ -483,3 +483,51 @@ def test_compiled_hostile_module_passes_mypy_strict(tmp_path: Path) -> None:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout
+
+
+def test_hoisted_tuples_are_laid_out_as_black_lays_them_out() -> None:
+    """``tuple_constant`` writes tens of thousands of constants already in black's layout;
+    every shape it takes on is compared with black, and the rest it leaves on one line.
+    """
+    import random
+
+    from generator.format import format_python
+    from generator.validation.writer import _tuple_lines, literal
+
+    rng = random.Random(7)
+    words = [
+        "/$defs/Model",
+        "/properties/",
+        "x" * 30,
+        "é",
+        "名前",
+        "type",
+        "enum",
+        "'q'",
+    ]
+    taken = left = 0
+    for n in range(600):
+        items = [
+            literal("".join(rng.choice(words) for _ in range(rng.randrange(1, 9)))),
+            literal(rng.choice(["type", "enum", "oneOf", "required"])),
+            literal(
+                rng.choice(
+                    [
+                        None,
+                        rng.randrange(10**9),
+                        ["string"],
+                        ["a" * rng.randrange(1, 60), "b"],
+                        {"k": "v" * rng.randrange(1, 90)},
+                    ]
+                )
+            ),
+        ]
+        head = f"_K{n}: tuple[str, str, Any] = "
+        one_line = f"{head}({', '.join(items)})\n"
+        laid = _tuple_lines(head, items)
+        if laid is None:
+            left += 1
+            continue
+        taken += 1
+        assert "\n".join(laid) + "\n" == format_python("k.py", one_line), one_line
+    assert taken > 400 and left > 20, (taken, left)

@@ -384,12 +384,27 @@ class Laid:
 
 def lay_out(text: str) -> Laid:
     """Lay out every too-long line of black-normal generated code, as black would."""
+    lines = text.split("\n")
+    if "'''" in text:  # a quoting this scan does not track: black formats it all
+        return Laid(text, frozenset(lines))
+    limit = pystyle.LINE_LENGTH
+    # A short ASCII line without triple quotes stays as it is, inside a string or not:
+    # only the others (a few percent of a large module) are looked at one by one.
+    marked = [
+        i
+        for i, line in enumerate(lines)
+        if len(line) > limit or '"""' in line or not line.isascii()
+    ]
     out: list[str] = []
     unsupported: set[str] = set()
     in_string = False  # inside a triple-quoted string spanning lines
-    for line in text.split("\n"):
+    start = 0
+    for i in marked:
+        out += lines[start:i]
+        start = i + 1
+        line = lines[i]
         quotes = line.count('"""')
-        if not in_string and (len(line) <= pystyle.LINE_LENGTH and line.isascii()):
+        if not in_string and (len(line) <= limit and line.isascii()):
             out.append(line)
         elif in_string or quotes % 2:
             if not pystyle.fits(line):
@@ -404,8 +419,7 @@ def lay_out(text: str) -> Laid:
                 out += laid
         if quotes % 2:
             in_string = not in_string
-    if "'''" in text:  # a quoting this scan does not track: black formats it all
-        return Laid(text, frozenset(text.split("\n")))
+    out += lines[start:]
     return Laid("\n".join(out), frozenset(unsupported))
 
 

@@ -13,7 +13,7 @@ from generator.errors import Location, SpecError
 from generator.ir import Api
 from generator.jsonschema_docs import document, document_text
 from generator.pytypes import py_literal
-from generator.validators_module import compile_validators
+from generator.validators_module import TextStore, compile_validators
 from generator.client_views import client_view, resource_modules
 from generator.config import ClientConfig
 from generator.webhook_views import webhooks_view
@@ -79,9 +79,12 @@ def models_source(api: Api, env: jinja2.Environment, header: str = "") -> str:
     return _template(env, "models.py.j2", models_view(api, header))
 
 
-def validators_source(api: Api, env: jinja2.Environment, header: str = "") -> str:
-    """Render the validators module (unformatted): compiling it is most of render's time."""
-    body, _ = compile_validators(api)
+def validators_source(
+    api: Api, env: jinja2.Environment, header: str = "", cache: TextStore | None = None
+) -> str:
+    """Render the validators module (unformatted): compiling it is most of render's time,
+    unless ``cache`` holds the code compiled from the same schemas."""
+    body, _ = compile_validators(api, cache)
     return _template(
         env,
         "validators.py.j2",

@@ -11,11 +11,18 @@ client validates request bodies and responses with those when they exist.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.errors import Location, SpecError
 from generator.ir import Api, Model
+
+if TYPE_CHECKING:
+    from generator.validation import Entry
 
 # direction -> (the annotation it forbids, the suffix of its validators)
 DIRECTIONS = {
@@ -24,23 +31,41 @@ DIRECTIONS = {
 }
 
 
-def compile_validators(api: Api) -> tuple[str, tuple[str, ...]]:
-    """Return the compiled validator code and the names it exports."""
-    from generator.validation import Entry, SchemaCompileError, compile_module
+def _entries(api: Api) -> list[Entry]:
+    from generator.validation import Entry
 
-    by_name = {m.name: m for m in api.models}
     directed = directional_names(api)
     entries = []
     for m in api.models:
         entries.append(Entry(m.snake, f"/$defs/{m.name}"))
         for direction, name in sorted(directed.get(m.name, {}).items()):
             entries.append(Entry(name, f"/$defs/{m.name}", direction))
-    try:
-        body = compile_module({"$defs": api.schemas}, entries, openapi=True)
-    except SchemaCompileError as exc:
-        raise SpecError(
-            _locate(api, by_name, str(exc.pointer)), str(exc.message)
-        ) from None
+    return entries
+
+
+def compile_validators(
+    api: Api, cache: TextStore | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """Return the compiled validator code and the names it exports.
+
+    With a ``cache``, code compiled before from the same schemas, entries and compiler
+    is reused (`compiled_key`): most regenerations change no schema.
+    """
+    from generator.validation import SchemaCompileError, compile_module
+
+    entries = _entries(api)
+    key = compiled_key(api, entries) if cache is not None else None
+    body = cache.get(key) if cache is not None and key is not None else None
+    if body is None:
+        try:
+            body = compile_module({"$defs": api.schemas}, entries, openapi=True)
+        except SchemaCompileError as exc:
+            by_name = {m.name: m for m in api.models}
+            raise SpecError(
+                _locate(api, by_name, str(exc.pointer)), str(exc.message)
+            ) from None
+        if cache is not None and key is not None:
+            cache.put(key, body)
     names: list[str] = ["ValidationError"]
     for entry in entries:
         names += [
@@ -49,6 +74,41 @@ def compile_validators(api: Api) -> tuple[str, tuple[str, ...]]:
             f"iter_errors_{entry.name}",
         ]
     return body, tuple(names)
+
+
+class TextStore(Protocol):
+    """A content-addressed text store (``generator.write.SegmentCache``)."""
+
+    def get(self, key: str) -> str | None:
+        """Return the text stored under a key, or None."""
+
+    def put(self, key: str, text: str) -> None:
+        """Store a text under a key."""
+
+
+@functools.cache
+def _compiler_source() -> bytes:
+    # Everything the compiled code can depend on besides its input: the whole generator
+    # package's source (the compiler, its writer and the layout helpers it calls).
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def compiled_key(api: Api, entries: list[Entry] | None = None) -> str | None:
+    """Return the content address of an API's compiled validators (None: not addressable)."""
+    entries = _entries(api) if entries is None else entries
+    try:
+        schemas = json.dumps(api.schemas, allow_nan=False)
+    except (TypeError, ValueError):  # not plain JSON data: compile every time
+        return None
+    listed = json.dumps([[e.name, e.pointer, e.direction] for e in entries])
+    digest = hashlib.sha256(b"compiled validators\n" + _compiler_source())
+    digest.update(listed.encode() + b"\n" + schemas.encode())
+    return digest.hexdigest()
 
 
 def directional_names(api: Api) -> dict[str, dict[str, str]]:

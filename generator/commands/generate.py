@@ -114,7 +114,7 @@ def _validators_ahead(
     api: Api, templates: Path | None, cache: SegmentCache | None, laying: bool
 ) -> tuple[str, PreLaid | None]:
     """Render the validators module and, when it will be laid out, its layout."""
-    text = validators_source(api, environment(templates), python_header(api))
+    text = validators_source(api, environment(templates), python_header(api), cache)
     return text, prelay(text, cache) if laying else None
 
 

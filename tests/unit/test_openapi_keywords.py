@@ -471,3 +471,48 @@ def test_hostile_discriminator_names_stay_data() -> None:
     path, _, message = _error(m.validate_u, {prop: "other"})
     assert path == "/" + prop.replace("~", "~0").replace("/", "~1")
     assert "other" in message
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.texts.get(key)
+
+    def put(self, key: str, text: str) -> None:
+        self.texts[key] = text
+
+
+def test_compiled_validators_are_cached_by_schemas_entries_and_compiler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.validation as validation
+    import generator.validators_module as vm
+
+    store = _Store()
+    api = _api(tmp_path)
+    body, names = compile_validators(api, store)
+    assert list(store.texts.values()) == [body]
+    assert body == compile_validators(api)[0]
+
+    def refuse(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(validation, "compile_module", refuse)
+    (tmp_path / "again").mkdir()
+    assert compile_validators(_api(tmp_path / "again"), store) == (body, names)
+    # Another schema, or another compiler, is another key: never the old code.
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / "pets.yaml").write_text(
+        textwrap.dedent(SPEC.format(version="3.0.3")).replace(
+            "maximum: 9", "maximum: 8"
+        )
+    )
+    other = analyze(load_file(changed / "pets.yaml"), load_config(ROOT))
+    with pytest.raises(AssertionError, match="compiled again"):
+        compile_validators(other, store)
+    monkeypatch.setattr(vm, "_compiler_source", lambda: b"another compiler")
+    with pytest.raises(AssertionError, match="compiled again"):
+        compile_validators(api, store)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -106,7 +107,9 @@ def compiled_key(api: Api, entries: list[Entry] | None = None) -> str | None:
     except (TypeError, ValueError):  # not plain JSON data: compile every time
         return None
     listed = json.dumps([[e.name, e.pointer, e.direction] for e in entries])
-    digest = hashlib.sha256(b"compiled validators\n" + _compiler_source())
+    # The interpreter too: ``re`` decides which patterns compile, ``repr`` spells floats.
+    digest = hashlib.sha256(f"compiled validators\n{sys.version}\n".encode())
+    digest.update(_compiler_source())
     digest.update(listed.encode() + b"\n" + schemas.encode())
     return digest.hexdigest()
 

@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -60,16 +60,31 @@ class Job(Generic[T]):
             self.done = True
         return self.value
 
+    def finish(self) -> T | None:
+        """Wait for the child and return its result, or None when it failed or none ran
+        (the call is never made here: for a call with effects, when giving up)."""
+        if not self.done:
+            done, value = self._wait()
+            if not done:
+                return None
+            self.value, self.done = value, True
+        return self.value
+
     def _collect(self) -> T:
-        if self.pid:
-            with os.fdopen(self.fd, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = 0
-            if os.waitstatus_to_exitcode(status) == 0:
-                value: T = pickle.loads(data)
-                return value
-        return self.fn(*self.args)
+        done, value = self._wait()
+        return value if done else self.fn(*self.args)
+
+    def _wait(self) -> tuple[bool, T]:
+        if not self.pid:
+            return False, cast(T, None)
+        with os.fdopen(self.fd, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if os.waitstatus_to_exitcode(status) != 0:
+            return False, cast(T, None)
+        value: T = pickle.loads(data)
+        return True, value
 
     def cancel(self) -> None:
         """Stop the child, if still running, and reap it."""

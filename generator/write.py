@@ -13,10 +13,10 @@ import json
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
+
+from generator import fork
 
 MANIFEST = ".contractgen-manifest.json"
 
@@ -123,9 +123,11 @@ def stage(out: Path, files: dict[str, str]) -> Staged:
             _make_parents(directory / MANIFEST, staged.created)
         for target, data in wanted:
             _write_bytes(_tmp_name(target), data)
-    except OSError as exc:
+    except BaseException as exc:  # an interrupt too: no temporary file is left behind
         discard(staged)
-        raise WriteError(f"cannot write {exc.filename}: {exc.strerror}") from None
+        if isinstance(exc, OSError):
+            raise WriteError(f"cannot write {exc.filename}: {exc.strerror}") from None
+        raise
     return staged
 
 
@@ -184,30 +186,27 @@ def write(out: Path, files: dict[str, str], comment: str) -> Plan:
 
 
 class BackgroundStage:
-    """Stage some files in another process while this one keeps working.
+    """Stage some files in a forked child while this process keeps working.
 
     Creating thousands of small files is slow on many disks, and the format stage keeps
-    this process busy: files that need no formatting are staged meanwhile. The worker is
-    spawned and imports only this module.
+    this process busy: files that need no formatting are staged meanwhile. The child
+    shares the rendered text with this process (nothing is copied to it); where there is
+    no fork, the files are staged when the result is asked for.
     """
 
     def __init__(self, out: Path, files: dict[str, str]) -> None:
-        self.executor = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
-        self.future = self.executor.submit(stage, out, files)
+        self.job = fork.call(stage, out, files)
 
     def result(self) -> Staged:
-        """Wait for the worker and return what it staged (raises its WriteError)."""
-        try:
-            return self.future.result()
-        finally:
-            self.executor.shutdown()
+        """Wait for the child and return what it staged (raises its WriteError)."""
+        return self.job.result()
 
     def cancel(self) -> None:
-        """Wait for the worker and remove whatever it staged."""
-        try:
-            discard(self.result())
-        except WriteError:
-            pass  # it already removed its own files
+        """Wait for the child and remove whatever it staged (a failed stage removed its
+        own files)."""
+        staged = self.job.finish()
+        if staged is not None:
+            discard(staged)
 
 
 def _tmp_name(target: Path) -> Path:

@@ -90,3 +90,21 @@ def test_with_other_threads_running_the_call_is_made_in_process() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def _count_then_fail(path: Path) -> None:
+    _count(path)
+    raise ValueError("failed in the child")
+
+
+def test_finish_waits_for_the_child_and_never_runs_the_call_here(
+    tmp_path: Path,
+) -> None:
+    counter = tmp_path / "count"
+    with fork.call(_pid_and, 4) as job:
+        first = job.finish()
+        assert first is not None and first[1] == 8 and first[0] != os.getpid()
+        assert job.result() == first  # collected once
+    with fork.call(_count_then_fail, counter) as failing:
+        assert failing.finish() is None
+    assert counter.read_text() == "x"  # the child's attempt only

@@ -90,8 +90,18 @@ def test_stage_then_commit_is_write(tmp_path: Path) -> None:
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
 
 
+@pytest.fixture(params=["forked", "in-process"])
+def forking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Background stages both ways: in a forked child (even when earlier tests left
+    threads in this process) and where there is no fork."""
+    from generator import fork
+
+    monkeypatch.setattr(fork, "_can_fork", lambda: request.param == "forked")
+    return str(request.param)
+
+
 def test_a_cancelled_background_stage_leaves_the_output_as_it_was(
-    tmp_path: Path,
+    tmp_path: Path, forking: str
 ) -> None:
     write(tmp_path, {"pkg/a.py": "A\n"}, "h")
     before = _tree(tmp_path)
@@ -100,9 +110,46 @@ def test_a_cancelled_background_stage_leaves_the_output_as_it_was(
     )
     background.cancel()
     assert _tree(tmp_path) == before
+    assert not (tmp_path / "pkg" / "new").exists()
 
 
-def test_a_background_stage_reports_foreign_files(tmp_path: Path) -> None:
+def test_a_background_stage_is_committed_like_any_stage(
+    tmp_path: Path, forking: str
+) -> None:
+    files = {"pkg/new/b.json": "{}\n", "pkg/a.py": "B\n"}
+    staged = BackgroundStage(tmp_path, files).result()
+    assert sorted(staged.plan.changed) == sorted(files)
+    commit(tmp_path, [staged], files, "h")
+    assert _tree(tmp_path) == {
+        "pkg/a.py": b"B\n",
+        "pkg/new/b.json": b"{}\n",
+        MANIFEST: (tmp_path / MANIFEST).read_bytes(),
+    }
+
+
+def test_an_interrupted_stage_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.write as w
+
+    write(tmp_path, {"pkg/a.py": "A\n"}, "h")
+    before = _tree(tmp_path)
+    real, calls = w._write_bytes, []
+
+    def interrupted(path: Path, data: bytes, sync: bool = False) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(path, data, sync)
+
+    monkeypatch.setattr(w, "_write_bytes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        stage(tmp_path, {"pkg/a.py": "B\n", "pkg/c/d.py": "D\n", "pkg/e.py": "E\n"})
+    assert _tree(tmp_path) == before
+    assert not (tmp_path / "pkg" / "c").exists()
+
+
+def test_a_background_stage_reports_foreign_files(tmp_path: Path, forking: str) -> None:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.json").write_text("user data")
     with pytest.raises(WriteError, match="not written by contractgen"):

@@ -120,7 +120,7 @@ def stage(out: Path, files: dict[str, str]) -> Staged:
     try:
         # Each directory once: thousands of files share a few.
         for directory in dict.fromkeys(target.parent for target, _ in wanted):
-            _make_parents(directory / MANIFEST, staged.created)
+            _make_dirs(directory, staged.created)
         for target, data in wanted:
             _write_bytes(_tmp_name(target), data)
     except BaseException as exc:  # an interrupt too: no temporary file is left behind
@@ -163,7 +163,7 @@ def commit(
     last = Staged(Plan())
     try:
         target = out / MANIFEST
-        _make_parents(target, last.created)
+        _make_dirs(target.parent, last.created)
         _write_bytes(_tmp_name(target), manifest_text.encode("utf-8"))
         last.pairs.append((_tmp_name(target), target))
         pairs = [pair for part in (*parts, last) for pair in part.pairs]
@@ -213,8 +213,8 @@ def _tmp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.contractgen-tmp")
 
 
-def _make_parents(target: Path, created: list[Path]) -> None:
-    missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+def _make_dirs(directory: Path, created: list[Path]) -> None:
+    missing = [p for p in (directory, *directory.parents) if not p.exists()]
     for directory in reversed(missing):
         directory.mkdir()
         created.append(directory)
@@ -233,7 +233,7 @@ def _write_bytes(path: Path, data: bytes, sync: bool = False) -> None:
 
 
 def _stage(target: Path, data: bytes, created: list[Path]) -> tuple[Path, Path]:
-    _make_parents(target, created)
+    _make_dirs(target.parent, created)
     tmp = _tmp_name(target)
     _write_bytes(tmp, data, sync=True)
     return tmp, target

@@ -323,7 +323,37 @@ class SegmentCache:
             self.rejected += 1
             return None
         self.hits += 1
+        try:  # recently used: `prune` keeps it longest
+            os.utime(self._path(key))
+        except OSError:
+            pass
         return text
+
+    def prune(self, limit: int, keep_since: float) -> int:
+        """Delete the least recently used entries until at most ``limit`` bytes remain,
+        never one stored or used since ``keep_since`` (a time); return how many went."""
+        entries: list[tuple[float, int, str]] = []
+        try:
+            shards = [d.path for d in os.scandir(self.root) if d.is_dir()]
+            for shard in shards:
+                for entry in os.scandir(shard):
+                    if not entry.name.startswith("."):  # not another run's temporary
+                        info = entry.stat()
+                        entries.append((info.st_mtime, info.st_size, entry.path))
+        except OSError:
+            return 0
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        for mtime, size, path in sorted(entries):
+            if total <= limit or mtime >= keep_since:
+                break
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            total -= size
+            removed += 1
+        return removed
 
     def put(self, key: str, text: str) -> None:
         """Store a text under a key (atomically; errors leave the cache as it was)."""

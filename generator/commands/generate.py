@@ -47,6 +47,8 @@ from generator.write import (
 # output and any directory may be shared or deleted at will.
 CACHE_ENV = "CONTRACTGEN_CACHE"
 DEFAULT_CACHE = ".contractgen-cache"
+# A full regeneration of the whole Telnyx API keeps about 45 MB: room for several versions.
+DEFAULT_CACHE_LIMIT_MB = 512
 # From this many files that need no formatting on, staging them in another process while
 # formatting repays starting it (about 0.1 s).
 BACKGROUND_FILES = 200
@@ -80,6 +82,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="format everything, keep no cache"
+    )
+    parser.add_argument(
+        "--cache-limit",
+        type=int,
+        default=DEFAULT_CACHE_LIMIT_MB,
+        metavar="MB",
+        help="after a run, drop the least recently used cache entries beyond this size "
+        f"(default: {DEFAULT_CACHE_LIMIT_MB}; entries this run used always stay)",
     )
     parser.add_argument(
         "-j",
@@ -121,6 +131,9 @@ def _validators_ahead(
 def run(args: argparse.Namespace) -> int:
     """Generate (or check) and print a one-line summary."""
     started = time.perf_counter()
+    # Cache entries touched from here on are this run's (minus a filesystem's coarsest
+    # timestamp step): pruning never drops them.
+    began = time.time() - 2
     config = load_config()
     spec: Path | None = args.spec or config.spec
     if spec is None:
@@ -136,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.jobs is not None and args.jobs < 1:
         raise SpecError(Location("--jobs", 1, 1), "--jobs must be at least 1")
+    if args.cache_limit < 0:
+        raise SpecError(Location("--cache-limit", 1, 1), "--cache-limit must be >= 0")
     progress = Progress()
     timings: dict[str, float] = {}
     mark = time.perf_counter()
@@ -246,6 +261,8 @@ def run(args: argparse.Namespace) -> int:
     except WriteError as exc:
         print(f"contractgen: {exc}", file=sys.stderr)
         return 2
+    if cache is not None:
+        cache.prune(args.cache_limit * 2**20, keep_since=began)
     lap("write")
     elapsed = time.perf_counter() - started
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,60 @@ def test_generation_failing_in_format_leaves_the_output_as_it_was(
     assert cli.main(["generate", *args, "--templates", str(bad)]) == 2
     assert "does not parse" in capsys.readouterr().err
     assert _tree(out) == before
+
+
+def test_the_cache_drops_its_least_recently_used_entries_beyond_the_limit(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from generator.write import SegmentCache
+
+    cache = SegmentCache(tmp_path / "cache")
+    keys = [f"{i:02d}" + "0" * 62 for i in range(5)]
+    for i, key in enumerate(keys):
+        cache.put(key, "x" * 1000)
+        os.utime(cache._path(key), (1000 + i, 1000 + i))  # stored long ago, in order
+    size = cache._path(keys[0]).stat().st_size
+    assert cache.get(keys[0]) is not None  # used now: the most recent of all
+    assert cache.prune(3 * size, keep_since=5000) == 2  # keys 1 and 2, the oldest
+    assert [cache.get(k) is not None for k in keys] == [True, False, False, True, True]
+    # Nothing used since keep_since goes, whatever the limit; a temporary file is left.
+    (cache._path(keys[3]).parent / ".tmp-of-another-run").write_text("y")
+    assert cache.prune(0, keep_since=0) == 0
+    assert cache.prune(0, keep_since=time.time() + 60) == 3
+    assert [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()] == [
+        ".tmp-of-another-run"
+    ]
+
+
+def test_generate_prunes_its_cache_but_keeps_what_the_run_used(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    def generate(spec: str, package: str, cache: Path, *extra: str) -> set[str]:
+        out = tmp_path / "out" / cache.name / package
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "generate", spec, "-o"]
+            + [str(out), "--package", package, "--cache-dir", str(cache)]
+            + list(extra),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return {p.name for p in cache.rglob("*") if p.is_file()}
+
+    media_alone = generate("tests/specs/media.yaml", "media", tmp_path / "fresh")
+    shared = tmp_path / "shared"
+    rooms = generate("spec/telnyx_room_sessions.yaml", "rooms", shared)
+    both = generate("tests/specs/media.yaml", "media", shared)
+    assert rooms < both and media_alone < both
+    for entry in (p for p in shared.rglob("*") if p.is_file()):
+        os.utime(entry, (time.time() - 3600,) * 2)  # as if both ran an hour ago
+    # Under the default limit nothing goes; with none, only what the run used stays.
+    assert generate("tests/specs/media.yaml", "media", shared) == both
+    assert generate(
+        "tests/specs/media.yaml", "media", shared, "--cache-limit", "0"
+    ) == (media_alone)

@@ -23,14 +23,16 @@ T = TypeVar("T")
 class Job(Generic[T]):
     """A call running in a forked child; ``result()`` waits for it (once)."""
 
-    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...]) -> None:
+    def __init__(
+        self, fn: Callable[..., T], args: tuple[Any, ...], inline: bool = False
+    ) -> None:
         self.fn = fn
         self.args = args
         self.pid = 0
         self.fd = -1
         self.done = False
         self.value: T
-        if _can_fork():
+        if not inline and _can_fork():
             self._start()
 
     def _start(self) -> None:
@@ -106,6 +108,7 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def call(fn: Callable[..., T], *args: Any) -> Job[T]:
-    """Start ``fn(*args)`` in a forked child (or defer it to ``result()`` where none)."""
-    return Job(fn, args)
+def call(fn: Callable[..., T], *args: Any, inline: bool = False) -> Job[T]:
+    """Start ``fn(*args)`` in a forked child (or defer it to ``result()`` where there is
+    no fork, or when ``inline``)."""
+    return Job(fn, args, inline)

@@ -231,7 +231,7 @@ def format_files(
             laid_paths.add(path)
         todo[path] = key
     if todo:
-        with _Pool(jobs or _cpus()) as pool:
+        with _Pool(jobs or cpus()) as pool:
             texts = {p: parts[p][2] for p in todo}
             _format_modules(
                 texts,
@@ -705,7 +705,8 @@ def _format_batch(sources: list[str]) -> list[str]:
     return out
 
 
-def _cpus() -> int:
+def cpus() -> int:
+    """Return how many CPUs this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux

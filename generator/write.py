@@ -194,8 +194,8 @@ class BackgroundStage:
     no fork, the files are staged when the result is asked for.
     """
 
-    def __init__(self, out: Path, files: dict[str, str]) -> None:
-        self.job = fork.call(stage, out, files)
+    def __init__(self, out: Path, files: dict[str, str], inline: bool = False) -> None:
+        self.job = fork.call(stage, out, files, inline=inline)
 
     def result(self) -> Staged:
         """Wait for the child and return what it staged (raises its WriteError)."""

@@ -16,6 +16,7 @@ from generator.format import (
     FormatError,
     FormatStats,
     PreLaid,
+    cpus,
     format_files,
     formats,
     prelay,
@@ -95,7 +96,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-j",
         "--jobs",
         type=int,
-        help="processes formatting in parallel (default: the CPUs available)",
+        help="processes working in parallel (default: the CPUs available; 1: all in "
+        "this one)",
     )
     parser.add_argument(
         "--format-all",
@@ -184,7 +186,11 @@ def run(args: argparse.Namespace) -> int:
     stats = FormatStats()
     # Compiling and laying out the validators is about half the work of render and format:
     # a forked child does it while this process renders and lays out everything else.
-    with fork.call(_validators_ahead, api, templates, cache, laying) as ahead:
+    # One CPU (or -j 1): everything in this process, where a second one would only wait.
+    inline = (args.jobs or cpus()) < 2
+    with fork.call(
+        _validators_ahead, api, templates, cache, laying, inline=inline
+    ) as ahead:
         rendered = render(api, package, templates, config.client, validators=False)
         lap("render")
         preformatted = frozenset(f"{package}/{module}" for module in RUNTIME_MODULES)
@@ -196,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
             if not formats(path, preformatted)
         }
         background = (
-            BackgroundStage(output, untouched)
+            BackgroundStage(output, untouched, inline=inline)
             if not args.check and len(untouched) >= BACKGROUND_FILES
             else None
         )

@@ -108,3 +108,39 @@ def test_finish_waits_for_the_child_and_never_runs_the_call_here(
     with fork.call(_count_then_fail, counter) as failing:
         assert failing.finish() is None
     assert counter.read_text() == "x"  # the child's attempt only
+
+
+def test_generation_is_the_same_forked_with_j1_and_without_fork(tmp_path: Path) -> None:
+    """``-j 1`` never forks, and a platform without ``os.fork`` runs it all in-process:
+    both give the bytes of the default (forked) run, for the media spec, whose schema
+    documents and validators take the forked paths."""
+    import subprocess
+    import sys
+
+    from tests.paths import ROOT
+
+    def generate(name: str, prelude: str, *extra: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        argv = ["generate", "tests/specs/media.yaml", "-o", str(out), "--no-cache"]
+        code = (
+            f"{prelude}\n"
+            "import generator.commands.generate as g\n"
+            "g.BACKGROUND_FILES = 1\n"  # the background stage even for a small spec
+            "from generator.cli import main\n"
+            f"raise SystemExit(main({[*argv, *extra]!r}))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return {
+            str(p.relative_to(out)): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file()
+        }
+
+    forked = generate("forked", "")
+    refuse = "import os\ndef _no(): raise AssertionError('forked')\nos.fork = _no"
+    assert generate("j1", refuse, "-j", "1") == forked
+    assert generate("nofork", "import os\ndel os.fork") == forked
+    assert len(forked) > 30

@@ -250,30 +250,24 @@ class _MethodBuilder(BodyBuilder):
     def reading(self, op: Operation, kind: BodyKind, name: str) -> MethodView:
         """Return the method reading an operation's responses of another media kind
         (server-sent events: as they arrive)."""
-        method = self.method(op)
-        if kind == "events":
-            return dataclasses.replace(
-                method,
-                name=name,
-                doc=doc_literal(_method_doc(op) + _STREAM_DOC),
-                returns="None",
-                responses=(),
-                page=None,
-                spec_annotation="_r.RequestSpec[None]",
-                accept=self.accept(op, kind),
-                stream=True,
-            )
-        responses, returns, _ = self.responses(op, kind)
-        media = ", ".join(dict.fromkeys(b.media_type for b in response_kinds(op)[kind]))
+        stream = kind == "events"
+        if stream:
+            responses: tuple[ResponseView, ...] = ()
+            returns, more = "None", _STREAM_DOC
+        else:
+            responses, returns, _ = self.responses(op, kind)
+            media = dict.fromkeys(b.media_type for b in response_kinds(op)[kind])
+            more = f"\n\nReads the response as {', '.join(media)}."
         return dataclasses.replace(
-            method,
+            self.method(op),
             name=name,
-            doc=doc_literal(f"{_method_doc(op)}\n\nReads the response as {media}."),
+            doc=doc_literal(_method_doc(op) + more),
             returns=returns,
             responses=responses,
             page=None,
             spec_annotation=f"_r.RequestSpec[{returns}]",
             accept=self.accept(op, kind),
+            stream=stream,
         )
 
     def methods(self, op: Operation, taken: set[str]) -> list[MethodView]:

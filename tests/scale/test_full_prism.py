@@ -50,6 +50,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import ModuleType
@@ -585,14 +586,27 @@ class Judge:
         return outcome
 
 
-def run(calls: list[Call], pkg: ModuleType, url: str, judge: Judge) -> list[Outcome]:
-    traffic = Traffic(keep_bodies=True)
+@contextmanager
+def prism_client(
+    pkg: ModuleType, url: str, traffic: Traffic, *, strict: bool = False
+) -> Iterator[tuple[Any, httpx.Client]]:
+    """A client of the generated package calling Prism without retries, its exchanges
+    recorded in ``traffic``; yields it with its HTTP client, closing both after."""
     http = traffic.sync_client()
     client = pkg.Client(
-        api_key=API_KEY, base_url=url, http_client=http, strict=True, max_retries=0
+        api_key=API_KEY, base_url=url, http_client=http, max_retries=0, strict=strict
     )
-    outcomes = []
     try:
+        yield client, http
+    finally:
+        client.close()
+        http.close()
+
+
+def run(calls: list[Call], pkg: ModuleType, url: str, judge: Judge) -> list[Outcome]:
+    traffic = Traffic(keep_bodies=True)
+    outcomes = []
+    with prism_client(pkg, url, traffic, strict=True) as (client, _):
         for call in calls:
             target = client
             for attribute in call.op.resource:
@@ -606,9 +620,6 @@ def run(calls: list[Call], pkg: ModuleType, url: str, judge: Judge) -> list[Outc
             except Exception as exc:  # judged below, never lost
                 error = exc
             outcomes.append(judge.judge(call, result, error, traffic))
-    finally:
-        client.close()
-        http.close()
     return outcomes
 
 
@@ -700,18 +711,10 @@ def test_non_json_get_operations(
     exactly the body served, for a request Prism finds nothing wrong with."""
     assert len(plan.non_json) >= 11, [c.id for c in plan.non_json]
     traffic = Traffic(keep_bodies=True)
-    http = traffic.sync_client()
-    client = package.package.Client(
-        api_key=API_KEY,
-        base_url=prism_url,
-        http_client=http,
-        max_retries=0,
-        strict=True,
-    )
     failures: list[str] = []
     flagged: dict[str, str] = {}
     kinds: Counter[str] = Counter()
-    try:
+    with prism_client(package.package, prism_url, traffic, strict=True) as (client, _):
         for call in plan.non_json:
             success = first_success(call.op)
             assert success is not None and success.bodies
@@ -740,9 +743,6 @@ def test_non_json_get_operations(
             elif last.response_violations:
                 flagged[call.id] = last.describe()
             kinds[f"{expected.__name__} ({success.bodies[0].media_type})"] += 1
-    finally:
-        client.close()
-        http.close()
     with capsys.disabled():
         print(
             f"\n[full Prism] {len(plan.non_json)} non-JSON GET operations: "
@@ -764,14 +764,11 @@ def test_event_stream_operation_negotiates_the_stream_with_prism(
     streaming = [op for op in full.api.operations if "events" in response_kinds(op)]
     assert [op.operation_id for op in streaming] == ["create_anthropic_message"]
     op = streaming[0]
-    content = full.spec["paths"][op.path]["post"]["requestBody"]["content"]
+    spec: Any = full.spec
+    content = spec["paths"][op.path]["post"]["requestBody"]["content"]
     example = content["application/json"]["example"]
     traffic = Traffic()
-    http = traffic.sync_client()
-    client = package.package.Client(
-        api_key=API_KEY, base_url=prism_url, http_client=http, max_retries=0
-    )
-    try:
+    with prism_client(package.package, prism_url, traffic) as (client, _):
         with call_method(client, op, f"{op.py_name}_stream")(body=example) as stream:
             assert stream.response.headers["content-type"] == "text/event-stream"
             assert list(stream) == []
@@ -784,9 +781,6 @@ def test_event_stream_operation_negotiates_the_stream_with_prism(
             "application/json"
         )
         assert isinstance(message, dict)
-    finally:
-        client.close()
-        http.close()
 
 
 def test_other_response_media_methods_against_prism(
@@ -796,13 +790,9 @@ def test_other_response_media_methods_against_prism(
     speech audio) ask Prism for it and return exactly what it serves, typed."""
     planner = Planner(full)
     traffic = Traffic(keep_bodies=True)
-    http = traffic.sync_client()
-    client = package.package.Client(
-        api_key=API_KEY, base_url=prism_url, http_client=http, max_retries=0
-    )
     seen: dict[str, str] = {}
     failures: list[str] = []
-    try:
+    with prism_client(package.package, prism_url, traffic) as (client, _):
         for op in full.api.operations:
             for kind, bodies in response_kinds(op).items():
                 if kind == "events":
@@ -827,9 +817,6 @@ def test_other_response_media_methods_against_prism(
                 elif any(e.request_violations or e.problem for e in traffic.exchanges):
                     failures.append(f"{where}: Prism refused it\n{last.describe()}")
                 seen[where] = last.response_headers["content-type"]
-    finally:
-        client.close()
-        http.close()
     assert not failures, "\n".join(failures)
     assert sorted(seen.items()) == [
         ("charges_breakdown.list_csv", "text/csv"),
@@ -947,12 +934,8 @@ def test_non_json_request_bodies(
     assert kinds["form"] >= 14 and kinds["multipart"] >= 11 and kinds["binary"] >= 2
     assert kinds["json"] >= 4  # */* bodies with object schemas
     traffic = Traffic()
-    http = traffic.sync_client()
-    client = package.package.Client(
-        api_key=API_KEY, base_url=prism_url, http_client=http, max_retries=0
-    )
     failures: list[str] = []
-    try:
+    with prism_client(package.package, prism_url, traffic) as (client, http):
         for body_call in calls:
             call = body_call.call
             traffic.clear()
@@ -974,9 +957,6 @@ def test_non_json_request_bodies(
             elif not content_type.startswith(sent_type(body_call.body)):
                 failures.append(f"{body_call.describe()}: sent {content_type!r}")
         refused = prism_refuses_broken_bodies(http, prism_url)
-    finally:
-        client.close()
-        http.close()
     with capsys.disabled():
         print(
             f"\n[full Prism] {len(calls)} non-JSON request bodies sent ("

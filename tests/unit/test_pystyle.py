@@ -274,16 +274,11 @@ def _statement(rng: random.Random) -> str:
     return f"class {'C' * rng.randint(10, 90)}({bases}):"
 
 
-def test_layout_matches_black_on_random_statements() -> None:
-    """Long names, conditions, subscripts, comprehensions, class lines, annotated fields:
-    the statements of the models module, whose layout turns on optional parentheses."""
-    rng = random.Random(20261126)
+def _against_black(lines: list[str]) -> tuple[int, int]:
+    """Lay out every line too long to fit and compare it with black's layout; return how
+    many were compared and how many pystyle declined."""
     compared = declined = 0
-    for _ in range(600):
-        statement = _statement(rng)
-        # A nested class would get black's blank line before it: classes stay at the top.
-        depth = 0 if statement.startswith("class ") else rng.randint(0, 6)
-        line = " " * (4 * depth) + statement
+    for line in lines:
         if pystyle.fits(line):
             continue
         laid = pystyle.layout(line)
@@ -292,6 +287,20 @@ def test_layout_matches_black_on_random_statements() -> None:
             continue
         assert laid == _black_lines(line), line
         compared += 1
+    return compared, declined
+
+
+def test_layout_matches_black_on_random_statements() -> None:
+    """Long names, conditions, subscripts, comprehensions, class lines, annotated fields:
+    the statements of the models module, whose layout turns on optional parentheses."""
+    rng = random.Random(20261126)
+    lines = []
+    for _ in range(600):
+        statement = _statement(rng)
+        # A nested class would get black's blank line before it: classes stay at the top.
+        depth = 0 if statement.startswith("class ") else rng.randint(0, 6)
+        lines.append(" " * (4 * depth) + statement)
+    compared, declined = _against_black(lines)
     # Declined: mostly operands or keys longer than a line (black splits inside them).
     assert compared > 300 and compared > 3 * declined
 
@@ -318,7 +327,7 @@ def test_layout_matches_black_on_random_signature_lines() -> None:
     """Parameters of an exploded signature and its return annotation: type hints in
     black's optional parentheses."""
     rng = random.Random(20261127)
-    compared = declined = 0
+    lines = []
     for _ in range(500):
         depth = rng.randint(1, 5)
         if rng.random() < 0.3:
@@ -326,15 +335,8 @@ def test_layout_matches_black_on_random_signature_lines() -> None:
         else:
             default = rng.choice(["", " = None", " = _r.NOT_GIVEN"])
             statement = f"{_name(rng)}: {_hint(rng)}{default},"
-        line = " " * (4 * depth) + statement
-        if pystyle.fits(line):
-            continue
-        laid = pystyle.layout(line)
-        if laid is None:
-            declined += 1
-            continue
-        assert laid == _black_lines(line), line
-        compared += 1
+        lines.append(" " * (4 * depth) + statement)
+    compared, declined = _against_black(lines)
     assert compared > 200 and compared > 3 * declined
 
 

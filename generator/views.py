@@ -134,11 +134,13 @@ class PackageView:
     """Context of ``__init__.py.j2``: ``groups`` are (relative module, exported names) and
     ``submodules`` the submodule names exposed as attributes. Everything is loaded lazily
     on first use (PEP 562), so importing the package costs almost nothing; type checkers
-    see explicit re-exports. ``exports`` are string literals for ``__all__``."""
+    see explicit re-exports. ``exports`` are string literals for ``__all__``;
+    ``spec_sha256`` is the literal of the spec's hash (``__spec_sha256__``)."""
 
     header: str
     doc: str
     version: str
+    spec_sha256: str
     groups: tuple[tuple[str, tuple[str, ...]], ...]
     submodules: tuple[str, ...]
     exports: tuple[str, ...]
@@ -309,6 +311,7 @@ def package_view(
         header=header,
         doc=doc,
         version=py_literal(api.version or "0"),
+        spec_sha256=py_literal(api.spec_sha256),
         groups=tuple(groups),
         submodules=submodules,
         exports=tuple(py_literal(n) for n in names),

@@ -70,6 +70,8 @@ if TYPE_CHECKING:
     )
 
 __version__ = "2.0.0"
+# The sha256 of the spec this package comes from (the other files only name the spec).
+__spec_sha256__ = "4225ca7bdda048061d3dba13ab140e253d8bc42e1edc5a9bddfd41a1886b392b"
 
 __all__ = [
     "APIConnectionError",

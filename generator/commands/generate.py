@@ -263,7 +263,9 @@ def run(args: argparse.Namespace) -> int:
         except WriteError:
             discard(early)
             raise
-        result = commit(output, [early, rest], files, " ".join(header_lines(api)))
+        result = commit(
+            output, [early, rest], files, " ".join(header_lines(api, digest=True))
+        )
     except WriteError as exc:
         print(f"contractgen: {exc}", file=sys.stderr)
         return 2

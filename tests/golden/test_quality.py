@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 
-from generator.write import read_manifest
+from generator.write import MANIFEST, read_manifest
 from tests.paths import GENERATED, ROOT, SPEC
 
 PACKAGE = GENERATED / "telnyx_rooms"
@@ -26,15 +27,20 @@ def _run(
     )
 
 
-def test_every_generated_file_names_the_spec_and_its_hash() -> None:
+def test_every_generated_file_names_the_spec_and_the_package_its_hash() -> None:
     digest = hashlib.sha256(SPEC.read_bytes()).hexdigest()
     # The files contractgen owns (caches that tools leave beside them are not output).
     files = [GENERATED / rel for rel in read_manifest(GENERATED)]
     assert len(files) > 10
     for path in files:
         head = path.read_text(encoding="utf-8")[:400]
-        assert "spec/telnyx_room_sessions.yaml" in head, path
-        assert digest in head, path
+        assert "from spec/telnyx_room_sessions.yaml" in head, path
+        # Only the package __init__ carries the hash: a spec edit rewrites what it changes.
+        assert (digest in head) == (path == PACKAGE / "__init__.py"), path
+    init = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    assert f'__spec_sha256__ = "{digest}"' in init
+    manifest = json.loads((GENERATED / MANIFEST).read_text(encoding="utf-8"))
+    assert f"spec sha256: {digest}" in manifest["$comment"]
 
 
 def test_generated_code_is_black_formatted() -> None:

@@ -243,3 +243,31 @@ def test_generate_prunes_its_cache_but_keeps_what_the_run_used(tmp_path: Path) -
     assert generate(
         "tests/specs/media.yaml", "media", shared, "--cache-limit", "0"
     ) == (media_alone)
+
+
+def test_a_one_operation_spec_edit_rewrites_only_what_it_changes(
+    tmp_path: Path,
+) -> None:
+    """Files name the spec without its hash (the package __init__ carries that), so a
+    regenerated package differs from the last one exactly where the spec edit shows."""
+    from generator import cli
+
+    source = (ROOT / "spec" / "telnyx_room_sessions.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(source, encoding="utf-8")
+    out = tmp_path / "out"
+    args = [str(spec), "-o", str(out), "--package", "pkg", "--no-cache"]
+    assert cli.main(["generate", *args]) == 0
+    before = _tree(out)
+    summary = "summary: View a room session."
+    assert source.count(summary) == 1
+    spec.write_text(source.replace(summary, summary + " Edited."), encoding="utf-8")
+    assert cli.main(["generate", *args]) == 0
+    after = _tree(out)
+    changed = sorted(rel for rel in after if after[rel] != before.get(rel))
+    assert changed == [
+        ".contractgen-manifest.json",
+        "pkg/__init__.py",  # the spec's hash
+        "pkg/resources/rooms.py",  # the docstring
+    ]
+    assert b"View a room session. Edited." in after["pkg/resources/rooms.py"]

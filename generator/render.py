@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.metadata
+import pickle
 import re
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 
@@ -13,7 +19,12 @@ from generator.errors import Location, SpecError
 from generator.ir import Api
 from generator.jsonschema_docs import document, document_text
 from generator.pytypes import py_literal
-from generator.validators_module import TextStore, compile_validators
+from generator.validators_module import (
+    TextStore,
+    compile_validators,
+    compiled_key,
+    source_fingerprint,
+)
 from generator.client_views import client_view, resource_modules
 from generator.config import ClientConfig
 from generator.webhook_views import webhooks_view
@@ -102,6 +113,16 @@ def validators_source(
     )
 
 
+def validators_key(api: Api, templates: Path | None) -> str | None:
+    """Return the content address of the validators module (None: not addressable)."""
+    compiled = compiled_key(api)
+    if compiled is None:
+        return None
+    digest = hashlib.sha256(fingerprint(templates) + b"validators.py\0")
+    digest.update(f"{compiled}\0{python_header(api)}\0{api.title}".encode())
+    return digest.hexdigest()
+
+
 # Modules whose built-in templates emit black's layout (``generator.pystyle``): the format
 # stage lays out their long lines itself.
 _BLACK_NORMAL = (
@@ -122,6 +143,43 @@ def black_normal(package: str, path: str) -> bool:
     return rest in _BLACK_NORMAL or rest.startswith("resources/")
 
 
+@dataclass(frozen=True)
+class Output:
+    """One file of the package, not rendered yet: ``produce`` renders it; ``key`` is the
+    content address of everything its text depends on (the template's whole context, the
+    templates, the generator's source, the interpreter, jinja2 and black), or None when
+    the text is cheaper to produce than to address."""
+
+    key: str | None
+    produce: Callable[[], str]
+
+
+@functools.cache
+def _tool_versions() -> bytes:
+    # Black lays out what pystyle leaves; its version, without importing it (0.2 s).
+    try:
+        black_version = importlib.metadata.version("black")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        black_version = "none"
+    return (
+        f"{sys.version}\njinja2 {jinja2.__version__}\nblack {black_version}\n".encode()
+    )
+
+
+def fingerprint(templates: Path | None) -> bytes:
+    """Return the digest of what every output depends on besides its own context: the
+    generator's source, the tools' versions and every template it may load."""
+    digest = hashlib.sha256(source_fingerprint() + _tool_versions())
+    for directory in (templates, DEFAULT_TEMPLATES):
+        if directory is not None and directory.is_dir():
+            for path in sorted(directory.rglob("*")):
+                if path.is_file():
+                    name = path.relative_to(directory).as_posix()
+                    digest.update(f"{directory}\0{name}\0".encode() + path.read_bytes())
+        digest.update(b"\1")
+    return digest.digest()
+
+
 def render(
     api: Api,
     package: str,
@@ -135,35 +193,62 @@ def render(
     ``validators=False`` leaves out the validators module (`validators_source`): the
     generate command renders it in another process meanwhile.
     """
+    planned = outputs(api, package, templates, client, validators=validators)
+    return {path: output.produce() for path, output in planned.items()}
+
+
+def outputs(
+    api: Api,
+    package: str,
+    templates: Path | None = None,
+    client: ClientConfig | None = None,
+    *,
+    validators: bool = True,
+) -> dict[str, Output]:
+    """Return every output file of the package, addressed by its inputs, unrendered: a
+    regeneration renders only those whose inputs changed (``render`` renders them all).
+    """
     env = environment(templates)
+    prefix = fingerprint(templates)
+
+    def planned(path: str, template: str, view: Any) -> Output:
+        digest = hashlib.sha256(prefix + f"{path}\0{template}\0".encode())
+        digest.update(pickle.dumps(view, protocol=5))
+        return Output(digest.hexdigest(), lambda: _template(env, template, view))
+
     header = python_header(api)
-    files: dict[str, str] = {}
-    files[f"{package}/models.py"] = models_source(api, env, header)
+    files: dict[str, Output] = {}
+    files[f"{package}/models.py"] = planned(
+        f"{package}/models.py", "models.py.j2", models_view(api, header)
+    )
     if validators:
-        files[f"{package}/validators.py"] = validators_source(api, env, header)
+        files[f"{package}/validators.py"] = Output(
+            None, lambda: validators_source(api, env, header)
+        )
     client = client or ClientConfig()
     if api.operations:
-        files[f"{package}/_client.py"] = _template(
-            env, "client.py.j2", client_view(api, package, client, header)
+        files[f"{package}/_client.py"] = planned(
+            f"{package}/_client.py",
+            "client.py.j2",
+            client_view(api, package, client, header),
         )
-        files[f"{package}/resources/__init__.py"] = _template(
-            env,
+        files[f"{package}/resources/__init__.py"] = planned(
+            f"{package}/resources/__init__.py",
             "resources_init.py.j2",
             DocView(
                 header, _doc("Resource classes, one module per top-level resource.")
             ),
         )
         for module, view in resource_modules(api, header).items():
-            files[f"{package}/resources/{module}.py"] = _template(
-                env, "resources.py.j2", view
-            )
+            path = f"{package}/resources/{module}.py"
+            files[path] = planned(path, "resources.py.j2", view)
     if api.webhooks:
-        files[f"{package}/webhooks.py"] = _template(
-            env, "webhooks.py.j2", webhooks_view(api, header)
+        files[f"{package}/webhooks.py"] = planned(
+            f"{package}/webhooks.py", "webhooks.py.j2", webhooks_view(api, header)
         )
     classes = (client.client_class, client.async_client_class)
-    files[f"{package}/__init__.py"] = _template(
-        env,
+    files[f"{package}/__init__.py"] = planned(
+        f"{package}/__init__.py",
         "__init__.py.j2",
         package_view(
             api,
@@ -177,18 +262,32 @@ def render(
     for module in RUNTIME_MODULES:
         source = RUNTIME_DIR / module
         if source.is_file():
-            files[f"{package}/{module}"] = (
-                header + "\n" + source.read_text(encoding="utf-8")
+            files[f"{package}/{module}"] = Output(
+                None, functools.partial(_copied, header, source)
             )
-    files[f"{package}/py.typed"] = header + "\n"
-    comment = " ".join(header_lines(api))
+    files[f"{package}/py.typed"] = Output(None, lambda: header + "\n")
     # Inline models (response envelopes, request bodies) get documents too: users validate
-    # whole responses with them.
+    # whole responses with them. Each is a function of its name, every schema body and
+    # the comment: one digest of the last two addresses them all.
+    comment = " ".join(header_lines(api))
+    shared = hashlib.sha256(prefix + b"schema documents\0" + comment.encode())
+    shared.update(pickle.dumps(api.schemas, protocol=5))
     encoded: dict[str, str] = {}
+
+    def doc_text(name: str) -> str:
+        return document_text(document(name, api.schemas, comment), encoded)
+
     for model in api.models:
-        doc = document(model.name, api.schemas, comment)
-        files[f"{package}/schemas/{model.name}.json"] = document_text(doc, encoded)
+        key = shared.copy()
+        key.update(model.name.encode())
+        files[f"{package}/schemas/{model.name}.json"] = Output(
+            key.hexdigest(), functools.partial(doc_text, model.name)
+        )
     return files
+
+
+def _copied(header: str, source: Path) -> str:
+    return header + "\n" + source.read_text(encoding="utf-8")
 
 
 def _doc(text: str) -> str:

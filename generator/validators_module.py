@@ -88,9 +88,9 @@ class TextStore(Protocol):
 
 
 @functools.cache
-def _compiler_source() -> bytes:
-    # Everything the compiled code can depend on besides its input: the whole generator
-    # package's source (the compiler, its writer and the layout helpers it calls).
+def source_fingerprint() -> bytes:
+    """Return the digest of the whole generator package's source (the runtime copied into
+    the output included): what generated text can depend on besides its input."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
@@ -109,7 +109,7 @@ def compiled_key(api: Api, entries: list[Entry] | None = None) -> str | None:
     listed = json.dumps([[e.name, e.pointer, e.direction] for e in entries])
     # The interpreter too: ``re`` decides which patterns compile, ``repr`` spells floats.
     digest = hashlib.sha256(f"compiled validators\n{sys.version}\n".encode())
-    digest.update(_compiler_source())
+    digest.update(source_fingerprint())
     digest.update(listed.encode() + b"\n" + schemas.encode())
     return digest.hexdigest()
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,29 +140,41 @@ def discard(staged: Staged) -> None:
 
 
 def commit(
-    out: Path, parts: Sequence[Staged], files: dict[str, str], comment: str
+    out: Path,
+    parts: Sequence[Staged],
+    files: dict[str, str],
+    comment: str,
+    kept: Mapping[str, str] | None = None,
 ) -> Plan:
     """Put staged files in place, drop obsolete owned files and record the manifest.
 
-    ``files`` is everything this generation produced (the parts staged all of it).
+    ``files`` is everything this generation produced (the parts staged all of it);
+    ``kept`` maps the files it left as they are, known current (`OutputState.fresh`),
+    to their hashes.
     """
+    kept = kept or {}
     result = Plan(
         sorted(rel for part in parts for rel in part.plan.changed),
-        sorted(rel for part in parts for rel in part.plan.unchanged),
+        sorted([rel for part in parts for rel in part.plan.unchanged] + list(kept)),
         sorted(
             rel
             for rel in read_manifest(out)
-            if rel not in files and (out / rel).is_file()
+            if rel not in files and rel not in kept and (out / rel).is_file()
         ),
     )
-    manifest = {
-        "$comment": comment,
-        "files": {rel: _digest(files[rel].encode("utf-8")) for rel in sorted(files)},
-    }
+    digests = dict(kept)
+    digests.update((rel, _digest(text.encode("utf-8"))) for rel, text in files.items())
+    manifest = {"$comment": comment, "files": dict(sorted(digests.items()))}
     manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    target = out / MANIFEST
+    if (
+        not result.removed
+        and not any(part.pairs for part in parts)
+        and _read_if_file(target) == manifest_text.encode("utf-8")
+    ):
+        return result  # nothing to do: no flush of the whole system's buffers either
     last = Staged(Plan())
     try:
-        target = out / MANIFEST
         _make_dirs(target.parent, last.created)
         _write_bytes(_tmp_name(target), manifest_text.encode("utf-8"))
         last.pairs.append((_tmp_name(target), target))
@@ -183,6 +195,68 @@ def commit(
 def write(out: Path, files: dict[str, str], comment: str) -> Plan:
     """Write the files atomically, drop obsolete owned files and record the new manifest."""
     return commit(out, [stage(out, files)], files, comment)
+
+
+Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def _stat(path: Path) -> Stat | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+class OutputState:
+    """What the last generation into a directory left there, kept in the cache: per file
+    the key of its inputs (`generator.render.Output.key`), its hash and its stat.
+
+    A file is fresh when its inputs key is the one recorded, the manifest still owns it
+    with the recorded hash, and its stat is unchanged (as git trusts its index: an edit
+    changes the modification time, or the inode when an editor replaces the file). A fresh
+    file is neither rendered nor written again. Anything unreadable is simply not fresh.
+    """
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.out = out
+        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32]
+        self.path = root / f"{name}.json"
+        self.records: dict[str, tuple[str, str, Stat]] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            for rel, (key, digest, stat) in data["files"].items():
+                self.records[rel] = (str(key), str(digest), tuple(stat))
+        except (OSError, ValueError, KeyError, TypeError):
+            self.records = {}
+        self.owned = read_manifest(out) if self.records else {}
+
+    def fresh(self, rel: str, key: str | None) -> bool:
+        """Return whether a file generated from inputs with this key is already in place."""
+        record = self.records.get(rel)
+        return (
+            key is not None
+            and record is not None
+            and record[0] == key
+            and self.owned.get(rel) == record[1]
+            and _stat(self.out / rel) == record[2]
+        )
+
+    def save(self, keys: Mapping[str, str | None]) -> None:
+        """Record the files just committed (errors leave no state: nothing is fresh)."""
+        try:
+            owned = read_manifest(self.out)
+            records = {}
+            for rel, key in sorted(keys.items()):
+                stat = _stat(self.out / rel)
+                if key is not None and rel in owned and stat is not None:
+                    records[rel] = [key, owned[rel], list(stat)]
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"files": records}), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except (OSError, WriteError):
+            _unlink_quietly(self.path)
 
 
 class BackgroundStage:

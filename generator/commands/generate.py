@@ -29,12 +29,14 @@ from generator.render import (
     black_normal,
     environment,
     header_lines,
+    outputs,
     python_header,
-    render,
+    validators_key,
     validators_source,
 )
 from generator.write import (
     BackgroundStage,
+    OutputState,
     SegmentCache,
     WriteError,
     commit,
@@ -123,11 +125,26 @@ def cache_dir(args: argparse.Namespace, root: Path) -> Path | None:
 
 
 def _validators_ahead(
-    api: Api, templates: Path | None, cache: SegmentCache | None, laying: bool
-) -> tuple[str, PreLaid | None]:
-    """Render the validators module and, when it will be laid out, its layout."""
+    api: Api,
+    templates: Path | None,
+    cache: SegmentCache | None,
+    laying: bool,
+    state: OutputState | None,
+    path: str,
+) -> tuple[str | None, str | None, PreLaid | None]:
+    """Address the validators module and, unless it is fresh, render it and, when it will
+    be laid out, lay it out: (key, text or None, layout or None)."""
+    key = _salted(validators_key(api, templates), laying)
+    if state is not None and state.fresh(path, key):
+        return key, None, None
     text = validators_source(api, environment(templates), python_header(api), cache)
-    return text, prelay(text, cache) if laying else None
+    return key, text, prelay(text, cache) if laying else None
+
+
+def _salted(key: str | None, laying: bool) -> str | None:
+    # The same inputs formatted another way (--format-all, overriding templates) is
+    # another output.
+    return None if key is None else f"{key}:{'laid' if laying else 'black'}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -188,10 +205,29 @@ def run(args: argparse.Namespace) -> int:
     # a forked child does it while this process renders and lays out everything else.
     # One CPU (or -j 1): everything in this process, where a second one would only wait.
     inline = (args.jobs or cpus()) < 2
+    state = OutputState(store.parent / "outputs", output) if store else None
+    validators = f"{package}/validators.py"
     with fork.call(
-        _validators_ahead, api, templates, cache, laying, inline=inline
+        _validators_ahead,
+        api,
+        templates,
+        cache,
+        laying,
+        state,
+        validators,
+        inline=inline,
     ) as ahead:
-        rendered = render(api, package, templates, config.client, validators=False)
+        planned = outputs(api, package, templates, config.client, validators=False)
+        keys = {path: _salted(out.key, laying) for path, out in planned.items()}
+        # Files whose inputs did not change since the last run here are left as they are.
+        kept = {
+            path
+            for path, key in keys.items()
+            if state is not None and state.fresh(path, key)
+        }
+        rendered = {
+            path: out.produce() for path, out in planned.items() if path not in kept
+        }
         lap("render")
         preformatted = frozenset(f"{package}/{module}" for module in RUNTIME_MODULES)
         # What formatting leaves alone (schema documents, the runtime) is staged to disk
@@ -206,7 +242,6 @@ def run(args: argparse.Namespace) -> int:
             if not args.check and len(untouched) >= BACKGROUND_FILES
             else None
         )
-        validators = f"{package}/validators.py"
         normal = frozenset(
             path
             for path in (*rendered, validators)
@@ -220,7 +255,11 @@ def run(args: argparse.Namespace) -> int:
             ]
             lap("layout")
             progress.stage(f"compiling validators for {len(api.models)} models")
-            rendered[validators], validators_laid = ahead.result()
+            keys[validators], validators_text, validators_laid = ahead.result()
+            if validators_text is None:
+                kept.add(validators)
+            else:
+                rendered[validators] = validators_text
             if validators_laid is not None:
                 prelaid.append(validators_laid)
             lap("validators")
@@ -244,17 +283,18 @@ def run(args: argparse.Namespace) -> int:
                 return 2
             raise
     lap("format")
-    progress.stage(f"writing {len(files)} files")
+    progress.stage(f"writing {len(files)} of {len(files) + len(kept)} files")
     progress.done()
     try:
         if args.check:
-            stale = plan(output, files).stale
+            stale = [rel for rel in plan(output, files).stale if rel not in kept]
             for rel in stale:
                 print(f"stale: {output / rel}", file=sys.stderr)
             elapsed = time.perf_counter() - started
-            state = f"{len(stale)} stale" if stale else "up to date"
+            verdict = f"{len(stale)} stale" if stale else "up to date"
             print(
-                f"contractgen: {output}: {state} ({len(files)} files, {elapsed:.2f} s)"
+                f"contractgen: {output}: {verdict} ({len(files) + len(kept)} files, "
+                f"{elapsed:.2f} s)"
             )
             return 1 if stale else 0
         early = background.result() if background else stage(output, untouched)
@@ -264,11 +304,17 @@ def run(args: argparse.Namespace) -> int:
             discard(early)
             raise
         result = commit(
-            output, [early, rest], files, " ".join(header_lines(api, digest=True))
+            output,
+            [early, rest],
+            files,
+            " ".join(header_lines(api, digest=True)),
+            {path: state.owned[path] for path in kept} if state else None,
         )
     except WriteError as exc:
         print(f"contractgen: {exc}", file=sys.stderr)
         return 2
+    if state is not None:
+        state.save(keys)
     if cache is not None:
         cache.prune(args.cache_limit * 2**20, keep_since=began)
     lap("write")

@@ -513,6 +513,6 @@ def test_compiled_validators_are_cached_by_schemas_entries_and_compiler(
     other = analyze(load_file(changed / "pets.yaml"), load_config(ROOT))
     with pytest.raises(AssertionError, match="compiled again"):
         compile_validators(other, store)
-    monkeypatch.setattr(vm, "_compiler_source", lambda: b"another compiler")
+    monkeypatch.setattr(vm, "source_fingerprint", lambda: b"another compiler")
     with pytest.raises(AssertionError, match="compiled again"):
         compile_validators(api, store)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -215,6 +216,7 @@ def test_the_cache_drops_its_least_recently_used_entries_beyond_the_limit(
 
 def test_generate_prunes_its_cache_but_keeps_what_the_run_used(tmp_path: Path) -> None:
     import os
+    import shutil
     import subprocess
     import sys
 
@@ -229,7 +231,7 @@ def test_generate_prunes_its_cache_but_keeps_what_the_run_used(tmp_path: Path) -
             text=True,
         )
         assert done.returncode == 0, done.stderr
-        return {p.name for p in cache.rglob("*") if p.is_file()}
+        return {p.name for p in (cache / "format").rglob("*") if p.is_file()}
 
     media_alone = generate("tests/specs/media.yaml", "media", tmp_path / "fresh")
     shared = tmp_path / "shared"
@@ -238,8 +240,10 @@ def test_generate_prunes_its_cache_but_keeps_what_the_run_used(tmp_path: Path) -
     assert rooms < both and media_alone < both
     for entry in (p for p in shared.rglob("*") if p.is_file()):
         os.utime(entry, (time.time() - 3600,) * 2)  # as if both ran an hour ago
-    # Under the default limit nothing goes; with none, only what the run used stays.
+    # Under the default limit nothing goes; with none, only what the run used stays. (An
+    # output left as the last run wrote it uses no entry: it is rendered again here.)
     assert generate("tests/specs/media.yaml", "media", shared) == both
+    shutil.rmtree(tmp_path / "out" / "shared" / "media")
     assert generate(
         "tests/specs/media.yaml", "media", shared, "--cache-limit", "0"
     ) == (media_alone)
@@ -271,3 +275,52 @@ def test_a_one_operation_spec_edit_rewrites_only_what_it_changes(
         "pkg/resources/rooms.py",  # the docstring
     ]
     assert b"View a room session. Edited." in after["pkg/resources/rooms.py"]
+
+
+def test_regeneration_renders_only_files_whose_inputs_changed_and_never_serves_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache records each file's inputs key and stat: a file is left alone only when
+    both match, so an edited spec, a template or a hand edit is always regenerated."""
+    from generator import cli, render
+
+    source = (ROOT / "spec" / "telnyx_room_sessions.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(source, encoding="utf-8")
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    args = [str(spec), "--package", "pkg", "--cache-dir", str(tmp_path / "cache")]
+    assert cli.main(["generate", *args, "-o", str(out)]) == 0
+
+    produced: list[str] = []
+
+    def counted(path: str, produce: Callable[[], str]) -> Callable[[], str]:
+        return lambda: produced.append(path) or produce()  # type: ignore[func-returns-value]
+
+    def outputs(*a: Any, **k: Any) -> dict[str, render.Output]:
+        planned = real_outputs(*a, **k)
+        return {
+            p: render.Output(o.key, counted(p, o.produce)) for p, o in planned.items()
+        }
+
+    from generator.commands import generate as command
+
+    real_outputs = command.outputs
+    monkeypatch.setattr(command, "outputs", outputs)
+    assert cli.main(["generate", *args, "-o", str(out)]) == 0
+    # Addressed files are all fresh: only the small unaddressed ones are produced.
+    unaddressed = [f"pkg/{m}" for m in render.RUNTIME_MODULES] + ["pkg/py.typed"]
+    assert sorted(produced) == sorted(unaddressed)
+
+    spec.write_text(source.replace("View a room session.", "Edited."), encoding="utf-8")
+    rooms = out / "pkg" / "resources" / "rooms.py"
+    models = out / "pkg" / "models.py"
+    text = models.read_text(encoding="utf-8")
+    models.write_text(text.replace("class ", "klass", 1), encoding="utf-8")  # same size
+    produced.clear()
+    assert cli.main(["generate", *args, "-o", str(out)]) == 0
+    edited = ["pkg/__init__.py", "pkg/models.py", "pkg/resources/rooms.py"]
+    assert sorted(produced) == sorted(unaddressed + edited)
+    assert "Edited." in rooms.read_text(encoding="utf-8")
+    monkeypatch.undo()
+    assert cli.main(["generate", *args[:-2], "--no-cache", "-o", str(reference)]) == 0
+    assert _tree(out) == _tree(reference)

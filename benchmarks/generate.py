@@ -16,9 +16,9 @@ What it measures on the full Telnyx spec (../shared/specs/telnyx-openapi-2026-07
   hooks, ``ruff check --fix`` and ``ruff format``) and ``datamodel-codegen
   --output-model-type dataclasses.dataclass`` (its default formatters, black and isort);
 * warm regeneration after a one-operation change: the summary of one operation is edited in
-  a temporary copy of the spec and the package regenerated into the cold run's output with
-  the cold run's cache (a different operation each repeat); the stage timings come from
-  ``contractgen generate --timings``;
+  the spec (a copy in the work directory, which the cold runs read too) and the package
+  regenerated into the cold run's output with the cold run's cache (a different operation
+  each repeat); the stage timings come from ``contractgen generate --timings``;
 * peak memory of each run: the largest single process (``wait4``'s ru_maxrss) and the whole
   process tree (its RSS summed, sampled every 50 ms: our formatting pool has workers);
 * import cost in a fresh process (median of 7, after a warm-up that writes the .pyc files):
@@ -362,28 +362,32 @@ def main() -> int:
     ours_cold: list[Run] = []
     out = work / "ours"
     cache = work / "cache"
+    # A user's spec stays where it is while they edit it: generate from a copy at one path,
+    # edited in place below (the files name the spec's path).
+    source = SPEC.read_text(encoding="utf-8")
+    spec = work / "spec" / SPEC.name
+    spec.parent.mkdir(exist_ok=True)
+    spec.write_text(source, encoding="utf-8")
     for i in range(args.repeats):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        run = contractgen(SPEC, out, cache, args.jobs)
+        run = contractgen(spec, out, cache, args.jobs)
         ours_cold.append(run)
         print(
             f"contractgen cold #{i + 1}: {run.wall:.1f} s; {timings(run)}", flush=True
         )
 
     warm_runs: list[Run] = []
-    source = SPEC.read_text(encoding="utf-8")
     for i in range(args.warm):
-        spec_copy = work / "edited" / SPEC.name
-        spec_copy.parent.mkdir(exist_ok=True)
-        spec_copy.write_text(edit_one_operation(source, i + 1), encoding="utf-8")
-        run = contractgen(spec_copy, out, cache, args.jobs)
+        spec.write_text(edit_one_operation(source, i + 1), encoding="utf-8")
+        run = contractgen(spec, out, cache, args.jobs)
         warm_runs.append(run)
         print(
             f"contractgen warm #{i + 1}: {run.wall:.2f} s; {timings(run)}", flush=True
         )
     # Leave the package generated from the real spec for the import measurement.
-    contractgen(SPEC, out, cache, args.jobs)
+    spec.write_text(source, encoding="utf-8")
+    contractgen(spec, out, cache, args.jobs)
 
     peers: dict[str, list[Run]] = {}
     if not args.skip_peers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -43,17 +43,34 @@ class MarkedList(list[Any]):
 
 @dataclass(frozen=True)
 class Document:
-    """A loaded spec file: its display path, parsed tree and content hash."""
+    """A loaded spec file: its display path, parsed tree (plain dicts and lists) and
+    content hash. Where each node stands is found on demand (`position`) by parsing the
+    text again with marks: only errors, notes and lint findings ever ask."""
 
     path: Path
     display: str
     root: Any
     sha256: str
+    text: bytes = field(default=b"", repr=False, compare=False)
+    _marked: list[MarkedDict] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
-    def locate(self, pointer: str) -> Location:
-        """Return the location of the deepest existing node along a JSON pointer."""
-        line, col = _mark_of(self.root)
-        node: Any = self.root
+    def marked_root(self) -> MarkedDict:
+        """Return the tree again, every mapping and sequence knowing its marks."""
+        if not self._marked:
+            tree = _parse(_MarkedLoader(self.text), self.display)
+            if not isinstance(
+                tree, MarkedDict
+            ):  # pragma: no cover - root was a mapping
+                raise SpecError(Location(self.display, 1, 1), "not a mapping")
+            self._marked.append(tree)
+        return self._marked[0]
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        """Return (line, column) of the deepest existing node along a JSON pointer."""
+        node: Any = self.marked_root()
+        line, col = _mark_of(node)
         for token in split_pointer(pointer):
             if isinstance(node, MarkedDict) and token in node:
                 line, col = node.marks.get(token, (line, col))
@@ -67,7 +84,15 @@ class Document:
                 node = node[int(token)]
             else:
                 break
-        return Location(self.display, line, col, pointer)
+        return line, col
+
+    def locate(self, pointer: str) -> Location:
+        """Return the location of the deepest existing node along a JSON pointer."""
+        return Location(self.display, *self.position(pointer), pointer)
+
+    def place(self, pointer: str) -> Location:
+        """Return the location of a pointer, its line and column found when first asked."""
+        return Location.at(self.display, pointer, self.position)
 
 
 def _mark_of(node: Any) -> tuple[int, int]:
@@ -78,31 +103,47 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _MarkedLoader(_BaseLoader):
-    """SafeLoader that keeps marks, refuses duplicate keys and reads scalars the JSON way."""
+class _JsonLoader(_BaseLoader):
+    """SafeLoader that reads scalars the JSON way."""
 
     display = "<spec>"
 
 
 # YAML 1.1 turns `2021-04-25` into a date and `on` into True; an API description is JSON
 # data, so only JSON-compatible scalars are resolved implicitly.
-_MarkedLoader.yaml_implicit_resolvers = {
+_JsonLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 for _first in list("yYnNoO"):
-    _MarkedLoader.yaml_implicit_resolvers[_first] = [
+    _JsonLoader.yaml_implicit_resolvers[_first] = [
         (tag, rx)
-        for tag, rx in _MarkedLoader.yaml_implicit_resolvers.get(_first, [])
+        for tag, rx in _JsonLoader.yaml_implicit_resolvers.get(_first, [])
         if tag != "tag:yaml.org,2002:bool"
     ]
 for _first in list("tTfF"):
-    _MarkedLoader.yaml_implicit_resolvers[_first] = [
+    _JsonLoader.yaml_implicit_resolvers[_first] = [
         (tag, rx)
-        for tag, rx in _MarkedLoader.yaml_implicit_resolvers.get(_first, [])
+        for tag, rx in _JsonLoader.yaml_implicit_resolvers.get(_first, [])
         if tag != "tag:yaml.org,2002:bool"
     ] + [("tag:yaml.org,2002:bool", _BOOL)]
+
+
+class _MarkedLoader(_JsonLoader):
+    """Builds MarkedDict/MarkedList and refuses duplicate keys."""
+
+
+class _PlainLoader(_JsonLoader):
+    """Builds plain dicts and lists, refuses duplicate keys and notes whether any node is
+    reached twice (a YAML alias): such a tree shares objects between places."""
+
+    aliased = False
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            self.aliased = True
+        return super().construct_object(node, deep)
 
 
 def _construct_map(
@@ -139,13 +180,43 @@ def _construct_seq(
         data.marks.append(_pos(item))
 
 
-def _error(loader: _MarkedLoader, node: yaml.Node, message: str) -> SpecError:
+def _construct_plain_map(
+    loader: _PlainLoader, node: yaml.MappingNode
+) -> Iterator[dict[str, Any]]:
+    data: dict[str, Any] = {}
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _error(loader, key_node, "mapping keys must be scalars")
+        key = str(key_node.value)
+        if key in data:
+            first = next(k for k, _ in node.value if str(k.value) == key)
+            raise _error(
+                loader,
+                key_node,
+                f"duplicate key {key!r} (first defined at line {_pos(first)[0]})",
+            )
+        data[key] = loader.construct_object(value_node, deep=False)
+
+
+def _construct_plain_seq(
+    loader: _PlainLoader, node: yaml.SequenceNode
+) -> Iterator[list[Any]]:
+    data: list[Any] = []
+    yield data
+    data.extend(loader.construct_object(item, deep=False) for item in node.value)
+
+
+def _error(loader: _JsonLoader, node: yaml.Node, message: str) -> SpecError:
     line, col = _pos(node)
     return SpecError(Location(loader.display, line, col), message)
 
 
 _MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_PlainLoader.add_constructor("tag:yaml.org,2002:map", _construct_plain_map)
+_PlainLoader.add_constructor("tag:yaml.org,2002:seq", _construct_plain_seq)
 
 
 def display_path(path: Path) -> str:
@@ -156,12 +227,11 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_text(text: bytes, display: str, path: Path | None = None) -> Document:
-    """Parse spec bytes into a Document, raising SpecError with a position on bad input."""
-    loader = _MarkedLoader(text)
+def _parse(loader: _JsonLoader, display: str) -> Any:
+    """Run a loader over its text, turning YAML errors into SpecError at their place."""
     loader.display = display
     try:
-        root = loader.get_single_data()
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -173,22 +243,38 @@ def load_text(text: bytes, display: str, path: Path | None = None) -> Document:
         raise SpecError(Location(display, 1, 1), f"YAML error: {exc}") from None
     finally:
         loader.dispose()
-    if not isinstance(root, MarkedDict):
+
+
+def parse_plain(text: bytes, display: str) -> tuple[dict[str, Any], bool]:
+    """Parse spec bytes into plain data: (root mapping, whether a YAML alias shares a node)."""
+    loader = _PlainLoader(text)
+    root = _parse(loader, display)
+    if not isinstance(root, dict):
         raise SpecError(Location(display, 1, 1), "the document must be a mapping")
+    return root, loader.aliased
+
+
+def load_text(text: bytes, display: str, path: Path | None = None) -> Document:
+    """Parse spec bytes into a Document, raising SpecError with a position on bad input."""
+    root, _ = parse_plain(text, display)
     digest = hashlib.sha256(text).hexdigest()
-    return Document(path or Path(display), display, root, digest)
+    return Document(path or Path(display), display, root, digest, text)
+
+
+def read_spec(path: Path, display: str) -> bytes:
+    """Return a spec file's bytes, or raise SpecError naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SpecError(
+            Location(display, 1, 1), f"cannot read spec: {exc.strerror}"
+        ) from None
 
 
 def load_file(path: Path) -> Document:
     """Read and parse one spec file."""
     display = display_path(path)
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise SpecError(
-            Location(display, 1, 1), f"cannot read spec: {exc.strerror}"
-        ) from None
-    return load_text(text, display, path.resolve())
+    return load_text(read_spec(path, display), display, path.resolve())
 
 
 def split_pointer(pointer: str) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from generator.errors import Location, SpecError
-from generator.load import Document, MarkedDict, MarkedList, load_file, split_pointer
+from generator.load import Document, load_file, split_pointer
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Target:
 
     def location(self) -> Location:
         """Return where this node stands in its file."""
-        return self.doc.locate(self.pointer)
+        return self.doc.place(self.pointer)
 
 
 class Resolver:
@@ -80,13 +80,9 @@ class Resolver:
             )
         node: Any = doc.root
         for token in split_pointer(pointer):
-            if isinstance(node, MarkedDict) and token in node:
+            if isinstance(node, dict) and token in node:
                 node = node[token]
-            elif (
-                isinstance(node, MarkedList)
-                and token.isdigit()
-                and int(token) < len(node)
-            ):
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
                 node = node[int(token)]
             else:
                 raise SpecError(at.location(), f"$ref {ref!r} points to nothing")

@@ -82,7 +82,8 @@ class Slicer:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.root: MarkedDict = doc.root
+        # The tree with marks: a broken $ref is reported where it stands.
+        self.root: MarkedDict = doc.marked_root()
         self.components: dict[str, set[str]] = {}
 
     def _pointer_error(self, holder: Any, message: str) -> SpecError:

@@ -22,7 +22,7 @@ from generator.format import (
     prelay,
 )
 from generator.ir import Api
-from generator.load import load_file
+from generator.loadcache import load_file_cached
 from generator.progress import Progress
 from generator.render import (
     RUNTIME_MODULES,
@@ -180,8 +180,9 @@ def run(args: argparse.Namespace) -> int:
         timings[stage] = now - mark
         mark = now
 
+    store = cache_dir(args, config.root)
     progress.stage(f"loading {spec}")
-    doc = load_file(spec)
+    doc = load_file_cached(spec, store.parent / "specs" if store else None)
     lap("load")
     progress.stage("analysing")
     api = analyze(doc, config)
@@ -196,7 +197,6 @@ def run(args: argparse.Namespace) -> int:
         f"rendering {len(api.models)} models, {len(api.operations)} operations"
     )
     templates = args.templates or config.templates
-    store = cache_dir(args, config.root)
     cache = SegmentCache(store) if store is not None else None
     # Overridden templates promise nothing about their layout: black gets it all.
     laying = templates is None and not args.format_all

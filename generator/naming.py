@@ -7,6 +7,7 @@ order; when every candidate is taken the spec is refused at the clashing name's 
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -105,27 +106,37 @@ _SYMBOLS = {
 }
 
 
-def words(text: str) -> list[str]:
+# The spelling functions are pure and a large API asks about the same few thousand names
+# tens of thousands of times: each answer is computed once per process.
+_memo = functools.lru_cache(maxsize=None, typed=True)
+
+
+@_memo
+def words(text: str) -> tuple[str, ...]:
     """Split any spelling (camelCase, snake_case, kebab-case, spaces, brackets) into words."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _WORD_BOUNDARY.findall(ascii_text)
+    return tuple(_WORD_BOUNDARY.findall(ascii_text))
 
 
+@_memo
 def snake_case(text: str) -> str:
     """Return the snake_case spelling of a name (may be empty or start with a digit)."""
     return "_".join(w.lower() for w in words(text))
 
 
+@_memo
 def pascal_case(text: str) -> str:
     """Return the PascalCase spelling of a name (may be empty or start with a digit)."""
     return "".join(w[:1].upper() + w[1:] for w in words(text))
 
 
+@_memo
 def upper_snake(text: str) -> str:
     """Return the UPPER_SNAKE spelling of a name."""
     return "_".join(w.upper() for w in words(text))
 
 
+@_memo
 def sanitize(text: str) -> str:
     """Keep the spelling but replace every non-identifier character with '_'."""
     cleaned = re.sub(r"\W", "_", text, flags=re.ASCII)
@@ -137,6 +148,7 @@ def is_keyword(name: str) -> bool:
     return keyword.iskeyword(name) or keyword.issoftkeyword(name)
 
 
+@_memo
 def fix_identifier(
     name: str, *, fallback: str, reserved: frozenset[str] = frozenset()
 ) -> str:
@@ -181,10 +193,15 @@ class Namespace:
 
 def class_candidates(*parts: str) -> list[str]:
     """Return candidate class names for a name built from parts (PascalCase first)."""
+    return list(_class_candidates(parts))
+
+
+@_memo
+def _class_candidates(parts: tuple[str, ...]) -> tuple[str, ...]:
     joined = "".join(pascal_case(p) or sanitize(p) for p in parts)
     first = fix_identifier(joined, fallback="Model")
     verbatim = fix_identifier("_".join(sanitize(p) for p in parts), fallback="Model")
-    return [first, verbatim]
+    return first, verbatim
 
 
 def spell_symbols(text: str) -> str:
@@ -199,17 +216,30 @@ def field_candidates(
     wire_name: str, reserved: frozenset[str] = RESERVED_ATTRIBUTES
 ) -> list[str]:
     """Return candidate attribute names for a wire name (snake_case first, then verbatim)."""
+    return list(_field_candidates(wire_name, reserved))
+
+
+@_memo
+def _field_candidates(wire_name: str, reserved: frozenset[str]) -> tuple[str, ...]:
     if not words(wire_name):  # nothing but symbols: spell them out
         spelled = "field_" + spell_symbols(wire_name).lower()
-        return [fix_identifier(spelled, fallback="field", reserved=reserved)]
-    return [
+        return (fix_identifier(spelled, fallback="field", reserved=reserved),)
+    return (
         fix_identifier(snake_case(wire_name), fallback="field", reserved=reserved),
         fix_identifier(sanitize(wire_name), fallback="field", reserved=reserved),
-    ]
+    )
 
 
 def member_candidates(value: object) -> list[str]:
     """Return candidate enum member names for an enum value."""
+    try:
+        return list(_member_candidates(value))
+    except TypeError:  # unhashable (an object or array as enum value)
+        return list(_member_candidates.__wrapped__(value))
+
+
+@_memo
+def _member_candidates(value: object) -> tuple[str, ...]:
     text = str(value)
     fallback = "VALUE" if isinstance(value, str) else "V"
     upper = upper_snake(text)
@@ -220,12 +250,12 @@ def member_candidates(value: object) -> list[str]:
         f"{fallback}_{sanitize(spelled)}", fallback=fallback, reserved=RESERVED_MEMBERS
     )
     if not upper:  # nothing but symbols: spell them out rather than fall back to VALUE
-        return [spelled_name]
-    return [
+        return (spelled_name,)
+    return (
         fix_identifier(upper, fallback=fallback, reserved=RESERVED_MEMBERS),
         fix_identifier(sanitize(text), fallback=fallback, reserved=RESERVED_MEMBERS),
         spelled_name,
-    ]
+    )
 
 
 def function_suffix(class_name: str) -> str:

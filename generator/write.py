@@ -179,7 +179,7 @@ def commit(
         _write_bytes(_tmp_name(target), manifest_text.encode("utf-8"))
         last.pairs.append((_tmp_name(target), target))
         pairs = [pair for part in (*parts, last) for pair in part.pairs]
-        _flush(tmp for tmp, _ in pairs)
+        _flush([tmp for tmp, _ in pairs])
     except OSError as exc:
         for part in (*parts, last):
             discard(part)
@@ -313,18 +313,26 @@ def _stage(target: Path, data: bytes, created: list[Path]) -> tuple[Path, Path]:
     return tmp, target
 
 
-def _flush(paths: Iterable[Path]) -> None:
+# Up to this many staged files, one fsync each is cheaper than flushing the whole system.
+_FSYNC_FILES = 32
+
+
+def _flush(paths: Sequence[Path]) -> None:
     """Make staged files durable before any is renamed into place.
 
     One fsync per file costs a journal commit each (seconds for the thousands of files of a
-    large API); where the platform has it, one ``sync`` flushes them all at once.
+    large API); where the platform has it, one ``sync`` flushes them all at once. A
+    regeneration that changes a few files syncs just those.
     """
-    if hasattr(os, "sync"):
+    if hasattr(os, "sync") and len(paths) > _FSYNC_FILES:
         os.sync()
         return
-    for path in paths:  # pragma: no cover - platforms without sync()
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _unlink_quietly(path: Path) -> None:

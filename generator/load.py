@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -55,6 +56,11 @@ class Document:
     _marked: list[MarkedDict] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
+
+    @functools.cached_property
+    def name(self) -> str:
+        """Return the path as text: with a pointer, what names a node across documents."""
+        return str(self.path)
 
     def marked_root(self) -> MarkedDict:
         """Return the tree again, every mapping and sequence knowing its marks."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
+import io
 import pickle
 import re
 import sys
@@ -180,6 +181,27 @@ def fingerprint(templates: Path | None) -> bytes:
     return digest.digest()
 
 
+class _AddressPickler(pickle.Pickler):
+    """Pickles what a file is made from, for its address: a Location stands for its file
+    and pointer only, since where a node stands is never part of generated text (and
+    finding it would parse the spec again)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Location:
+            return (Location, (obj.file, 0, 0, obj.pointer))
+        return NotImplemented
+
+
+def address(prefix: bytes, path: str, template: str, inputs: Any) -> str:
+    """Return the content address of a file rendered from ``template`` with a context
+    that is a function of ``inputs`` (and of what ``prefix`` fingerprints)."""
+    buffer = io.BytesIO()
+    _AddressPickler(buffer, protocol=5).dump(inputs)
+    digest = hashlib.sha256(prefix + f"{path}\0{template}\0".encode())
+    digest.update(buffer.getbuffer())
+    return digest.hexdigest()
+
+
 def render(
     api: Api,
     package: str,
@@ -212,14 +234,21 @@ def outputs(
     prefix = fingerprint(templates)
 
     def planned(path: str, template: str, view: Any) -> Output:
-        digest = hashlib.sha256(prefix + f"{path}\0{template}\0".encode())
-        digest.update(pickle.dumps(view, protocol=5))
-        return Output(digest.hexdigest(), lambda: _template(env, template, view))
+        key = address(prefix, path, template, view)
+        return Output(key, lambda: _template(env, template, view))
 
     header = python_header(api)
     files: dict[str, Output] = {}
-    files[f"{package}/models.py"] = planned(
-        f"{package}/models.py", "models.py.j2", models_view(api, header)
+    # The models view takes a while to build and is a function of these three alone:
+    # addressed by them, an unchanged models module is not even prepared.
+    files[f"{package}/models.py"] = Output(
+        address(
+            prefix,
+            f"{package}/models.py",
+            "models.py.j2",
+            (api.models, api.title, header),
+        ),
+        lambda: _template(env, "models.py.j2", models_view(api, header)),
     )
     if validators:
         files[f"{package}/validators.py"] = Output(

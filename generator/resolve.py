@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from generator.errors import Location, SpecError
 from generator.load import Document, load_file, split_pointer
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A node in some loaded document, with the document and JSON pointer that name it."""
 
+    # A tuple: analysis makes tens of thousands of them, a frozen dataclass costs 3x.
     doc: Document
     pointer: str
     value: Any
@@ -22,7 +21,7 @@ class Target:
     @property
     def key(self) -> tuple[str, str]:
         """Return the identity of this node: (document path, pointer)."""
-        return (str(self.doc.path), self.pointer)
+        return (self.doc.name, self.pointer)
 
     def child(self, *tokens: str | int) -> Target:
         """Return the target of a child node (which must exist)."""
@@ -30,7 +29,10 @@ class Target:
         pointer = self.pointer
         for token in tokens:
             value = value[token]
-            pointer += "/" + str(token).replace("~", "~0").replace("/", "~1")
+            text = token if isinstance(token, str) else str(token)
+            if "~" in text or "/" in text:
+                text = text.replace("~", "~0").replace("/", "~1")
+            pointer += "/" + text
         return Target(self.doc, pointer, value)
 
     def location(self) -> Location:

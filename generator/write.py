@@ -58,9 +58,22 @@ def read_manifest(out: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in files.items()}
 
 
-def plan(out: Path, files: dict[str, str]) -> Plan:
-    """Compare the wanted files with the output directory without changing anything."""
+def plan(out: Path, files: dict[str, str], kept: Iterable[str] = ()) -> Plan:
+    """Compare the wanted files with the output directory without changing anything
+    (``kept``: owned files left as they are, which are not removed)."""
     owned = read_manifest(out)
+    result = _compare(out, files, owned)
+    skip = set(kept)
+    result.removed = sorted(
+        rel
+        for rel in owned
+        if rel not in files and rel not in skip and (out / rel).is_file()
+    )
+    return result
+
+
+def _compare(out: Path, files: dict[str, str], owned: dict[str, str]) -> Plan:
+    """Sort the wanted files into changed and unchanged ones (foreign files refused)."""
     result = Plan()
     names = sorted(files)
     contents = [_read_if_file(out / rel) for rel in names]
@@ -75,9 +88,6 @@ def plan(out: Path, files: dict[str, str]) -> Plan:
                 f"{target}: exists but was not written by contractgen; move it away"
             )
         result.changed.append(rel)
-    result.removed = sorted(
-        rel for rel in owned if rel not in files and (out / rel).is_file()
-    )
     return result
 
 
@@ -113,8 +123,8 @@ def stage(out: Path, files: dict[str, str]) -> Staged:
 
     Nothing is in place until ``commit``; on failure, what was staged is removed.
     """
-    result = plan(out, files)
-    staged = Staged(Plan(result.changed, result.unchanged))
+    result = _compare(out, files, read_manifest(out))
+    staged = Staged(result)
     wanted = [(out / rel, files[rel].encode("utf-8")) for rel in result.changed]
     staged.pairs = [(_tmp_name(target), target) for target, _ in wanted]
     try:

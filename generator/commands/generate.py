@@ -287,7 +287,7 @@ def run(args: argparse.Namespace) -> int:
     progress.done()
     try:
         if args.check:
-            stale = [rel for rel in plan(output, files).stale if rel not in kept]
+            stale = plan(output, files, kept).stale
             for rel in stale:
                 print(f"stale: {output / rel}", file=sys.stderr)
             elapsed = time.perf_counter() - started

@@ -226,9 +226,13 @@ def outputs(
     client: ClientConfig | None = None,
     *,
     validators: bool = True,
+    addresses: Callable[[], dict[str, str]] | None = None,
 ) -> dict[str, Output]:
     """Return every output file of the package, addressed by its inputs, unrendered: a
     regeneration renders only those whose inputs changed (``render`` renders them all).
+
+    ``addresses`` returns what `schema_addresses` gives, when that is computed meanwhile
+    elsewhere: it is asked for after the client's views are built.
     """
     env = environment(templates)
     prefix = fingerprint(templates)
@@ -239,17 +243,8 @@ def outputs(
 
     header = python_header(api)
     files: dict[str, Output] = {}
-    # The models view takes a while to build and is a function of these three alone:
-    # addressed by them, an unchanged models module is not even prepared.
-    files[f"{package}/models.py"] = Output(
-        address(
-            prefix,
-            f"{package}/models.py",
-            "models.py.j2",
-            (api.models, api.title, header),
-        ),
-        lambda: _template(env, "models.py.j2", models_view(api, header)),
-    )
+    models = f"{package}/models.py"
+    files[models] = Output(None, lambda: "")  # its place in the order; addressed below
     if validators:
         files[f"{package}/validators.py"] = Output(
             None, lambda: validators_source(api, env, header)
@@ -296,23 +291,46 @@ def outputs(
             )
     files[f"{package}/py.typed"] = Output(None, lambda: header + "\n")
     # Inline models (response envelopes, request bodies) get documents too: users validate
-    # whole responses with them. Each is a function of its name, every schema body and
-    # the comment: one digest of the last two addresses them all.
+    # whole responses with them.
     comment = " ".join(header_lines(api))
-    shared = hashlib.sha256(prefix + b"schema documents\0" + comment.encode())
-    shared.update(pickle.dumps(api.schemas, protocol=5))
     encoded: dict[str, str] = {}
+    found = (addresses or (lambda: schema_addresses(api, package, templates)))()
+    files[models] = Output(
+        found[models], lambda: _template(env, "models.py.j2", models_view(api, header))
+    )
 
     def doc_text(name: str) -> str:
         return document_text(document(name, api.schemas, comment), encoded)
 
     for model in api.models:
+        path = f"{package}/schemas/{model.name}.json"
+        files[path] = Output(found[path], functools.partial(doc_text, model.name))
+    return files
+
+
+def schema_addresses(
+    api: Api, package: str, templates: Path | None = None
+) -> dict[str, str]:
+    """Return the addresses of the files made from the schemas alone: the models module
+    and the schema documents (`outputs` needs them; they can be computed meanwhile)."""
+    prefix = fingerprint(templates)
+    header = python_header(api)
+    # The models view takes a while to build and is a function of these three alone:
+    # addressed by them, an unchanged models module is not even prepared.
+    models = f"{package}/models.py"
+    found = {
+        models: address(prefix, models, "models.py.j2", (api.models, api.title, header))
+    }
+    # Each document is a function of its name, every schema body and the comment: one
+    # digest of the last two addresses them all.
+    comment = " ".join(header_lines(api))
+    shared = hashlib.sha256(prefix + b"schema documents\0" + comment.encode())
+    shared.update(pickle.dumps(api.schemas, protocol=5))
+    for model in api.models:
         key = shared.copy()
         key.update(model.name.encode())
-        files[f"{package}/schemas/{model.name}.json"] = Output(
-            key.hexdigest(), functools.partial(doc_text, model.name)
-        )
-    return files
+        found[f"{package}/schemas/{model.name}.json"] = key.hexdigest()
+    return found
 
 
 def _copied(header: str, source: Path) -> str:

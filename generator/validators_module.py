@@ -158,7 +158,7 @@ _memo: list[tuple[Api, dict[str, dict[str, str]]]] = []
 def _reaching(schemas: dict[str, Any]) -> dict[str, set[str]]:
     """Return, per direction flag, the names of the schemas that reach one marked
     ``flag: true``."""
-    from generator.validation.refs import children
+    from generator.validation.refs import subschemas
 
     flags = [flag for flag, _ in DIRECTIONS.values()]
     marked: dict[str, set[str]] = {flag: set() for flag in flags}
@@ -182,7 +182,7 @@ def _reaching(schemas: dict[str, Any]) -> dict[str, set[str]]:
                 for t in targets
                 if isinstance(t, str) and t.startswith("#/$defs/")
             )
-            stack.extend(sub for _, sub in children(node, False))
+            stack.extend(subschemas(node, False))
         edges[name] = refs
     for reached in marked.values():
         changed = True

@@ -30,6 +30,7 @@ from generator.render import (
     environment,
     header_lines,
     outputs,
+    schema_addresses,
     python_header,
     validators_key,
     validators_source,
@@ -217,7 +218,19 @@ def run(args: argparse.Namespace) -> int:
         validators,
         inline=inline,
     ) as ahead:
-        planned = outputs(api, package, templates, config.client, validators=False)
+        # The schema side's addresses (pickling every model) are computed meanwhile by
+        # another child, while this process builds the client's views.
+        with fork.call(
+            schema_addresses, api, package, templates, inline=inline
+        ) as addressing:
+            planned = outputs(
+                api,
+                package,
+                templates,
+                config.client,
+                validators=False,
+                addresses=addressing.result,
+            )
         keys = {path: _salted(out.key, laying) for path, out in planned.items()}
         # Files whose inputs did not change since the last run here are left as they are.
         kept = {

@@ -71,6 +71,25 @@ def children(schema: dict[str, Any], draft4: bool) -> Iterator[tuple[str, Any]]:
                 yield f"/{kw}/{i}", sub
 
 
+def subschemas(schema: dict[str, Any], draft4: bool) -> list[Any]:
+    """Return the subschemas `children` yields, without their pointers (quicker)."""
+    out = [schema[kw] for kw in _ONE if kw in schema]
+    for kw in _MAPS + (("dependencies",) if draft4 else ()):
+        value = schema.get(kw)
+        if isinstance(value, dict):
+            out.extend(value.values())
+    items = schema.get("items")
+    if isinstance(items, list):
+        out.extend(items)
+    elif items is not None:
+        out.append(items)
+    for kw in _LISTS:
+        value = schema.get(kw)
+        if isinstance(value, list):
+            out.extend(value)
+    return out
+
+
 def escape(token: str) -> str:
     """Escape one JSON pointer token."""
     return str(token).replace("~", "~0").replace("/", "~1")

@@ -46,6 +46,9 @@ class Resolver:
     def __init__(self, root: Document) -> None:
         self.root = root
         self._docs: dict[Path, Document] = {root.path: root}
+        # A large API names each component from many places: each (document, $ref) is
+        # looked up once.
+        self._found: dict[tuple[str, str], Target] = {}
 
     def root_target(self) -> Target:
         """Return the whole root document as a target."""
@@ -68,6 +71,12 @@ class Resolver:
         """Return what a ``$ref`` string found at ``at`` points to, or raise SpecError there."""
         if not isinstance(ref, str):
             raise SpecError(at.location(), "$ref must be a string")
+        known = self._found.get((at.doc.name, ref))
+        if known is None:
+            known = self._found[(at.doc.name, ref)] = self._lookup(ref, at)
+        return known
+
+    def _lookup(self, ref: str, at: Target) -> Target:
         file_part, _, fragment = ref.partition("#")
         if "://" in file_part:
             # Fetching at generation time would make output depend on the network.
@@ -92,6 +101,8 @@ class Resolver:
 
     def deref(self, target: Target) -> Target:
         """Follow a chain of ``$ref``-only nodes to the first real node."""
+        if not (isinstance(target.value, dict) and "$ref" in target.value):
+            return target
         seen: set[tuple[str, str]] = set()
         while isinstance(target.value, dict) and "$ref" in target.value:
             if target.key in seen:

@@ -24,6 +24,7 @@ from generator.format import (
 from generator.ir import Api
 from generator.loadcache import load_file_cached
 from generator.progress import Progress
+from generator.validators_module import directional_names
 from generator.render import (
     RUNTIME_MODULES,
     black_normal,
@@ -208,6 +209,9 @@ def run(args: argparse.Namespace) -> int:
     inline = (args.jobs or cpus()) < 2
     state = OutputState(store.parent / "outputs", output) if store else None
     validators = f"{package}/validators.py"
+    # Both the validators and the client's views need it: computed once, before the fork,
+    # the children inherit it.
+    directional_names(api)
     with fork.call(
         _validators_ahead,
         api,
@@ -238,6 +242,7 @@ def run(args: argparse.Namespace) -> int:
             for path, key in keys.items()
             if state is not None and state.fresh(path, key)
         }
+        lap("address")
         rendered = {
             path: out.produce() for path, out in planned.items() if path not in kept
         }

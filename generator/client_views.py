@@ -9,6 +9,7 @@ The request body and response views the methods hold come from `generator.body_v
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator import naming
@@ -304,10 +305,24 @@ def _method_doc(op: Operation) -> str:
     return "\n".join(lines)
 
 
-def _resource_views(api: Api) -> dict[tuple[str, ...], ResourceView]:
-    builder = _MethodBuilder(api, TypeNamer(api.models))
-    operations: dict[tuple[str, ...], list[Operation]] = {}
+def resource_groups(api: Api) -> dict[str, tuple[Operation, ...]]:
+    """Return the operations of each resources module (keyed by module name), in order.
+
+    A module's context is a function of its operations, the models, the directional
+    validator names and the header alone (`resource_module`): the render stage addresses
+    each module by them.
+    """
+    groups: dict[str, list[Operation]] = {}
     for op in api.operations:
+        groups.setdefault(op.resource[0], []).append(op)
+    return {root: tuple(ops) for root, ops in sorted(groups.items())}
+
+
+def _resource_views(
+    builder: _MethodBuilder, group: tuple[Operation, ...]
+) -> dict[tuple[str, ...], ResourceView]:
+    operations: dict[tuple[str, ...], list[Operation]] = {}
+    for op in group:
         operations.setdefault(op.resource, []).append(op)
     paths: set[tuple[str, ...]] = set()
     for resource in operations:
@@ -338,15 +353,24 @@ def _resource_views(api: Api) -> dict[tuple[str, ...], ResourceView]:
     return views
 
 
-def resource_modules(api: Api, header: str) -> dict[str, ResourcesView]:
-    """Return the context of each resources module, keyed by module name."""
-    views = _resource_views(api)
+# The last (api, builder): modules rendered one at a time share the builder's lookups.
+_builders: list[tuple[Api, _MethodBuilder]] = []
+
+
+def resource_modules(
+    api: Api, header: str, roots: Iterable[str] | None = None
+) -> dict[str, ResourcesView]:
+    """Return the context of each resources module (or of those of ``roots``), keyed by
+    module name."""
+    if not (_builders and _builders[0][0] is api):
+        _builders[:] = [(api, _MethodBuilder(api, TypeNamer(api.models)))]
+    builder = _builders[0][1]
+    groups = resource_groups(api)
     modules: dict[str, ResourcesView] = {}
-    for root in sorted(p for p in views if len(p) == 1):
+    for root in groups if roots is None else roots:
+        views = _resource_views(builder, groups[root])
         # Children first: a class's annotations name its children, black keeps the order.
-        members = sorted(
-            (p for p in views if p[:1] == root), key=lambda p: (-len(p), p)
-        )
+        members = sorted(views, key=lambda p: (-len(p), p))
         resources = tuple(views[p] for p in members)
         typed_dicts = {t.name: t for r in resources for t in r.typed_dicts}
         names = [r.class_name for r in resources]
@@ -363,9 +387,9 @@ def resource_modules(api: Api, header: str) -> dict[str, ResourcesView]:
             ]
             + list(typed_dicts)
         )
-        modules[root[0]] = ResourcesView(
+        modules[root] = ResourcesView(
             header=header,
-            doc=py_literal(f"Resources under client.{root[0]}: sync and async."),
+            doc=py_literal(f"Resources under client.{root}: sync and async."),
             resources=resources,
             exports=tuple(py_literal(n) for n in exports),
             typed_dicts=tuple(typed_dicts[n] for n in sorted(typed_dicts)),

@@ -24,9 +24,10 @@ from generator.validators_module import (
     TextStore,
     compile_validators,
     compiled_key,
+    directional_names,
     source_fingerprint,
 )
-from generator.client_views import client_view, resource_modules
+from generator.client_views import client_view, resource_groups, resource_modules
 from generator.config import ClientConfig
 from generator.webhook_views import webhooks_view
 from generator.views import DocView, ValidatorsView, models_view, package_view
@@ -263,9 +264,9 @@ def outputs(
                 header, _doc("Resource classes, one module per top-level resource.")
             ),
         )
-        for module, view in resource_modules(api, header).items():
-            path = f"{package}/resources/{module}.py"
-            files[path] = planned(path, "resources.py.j2", view)
+        groups = resource_groups(api)
+        for module in groups:  # their places in the order; addressed below
+            files[f"{package}/resources/{module}.py"] = Output(None, lambda: "")
     if api.webhooks:
         files[f"{package}/webhooks.py"] = planned(
             f"{package}/webhooks.py", "webhooks.py.j2", webhooks_view(api, header)
@@ -298,6 +299,17 @@ def outputs(
     files[models] = Output(
         found[models], lambda: _template(env, "models.py.j2", models_view(api, header))
     )
+    if api.operations:
+        # A resources module's context is a function of its operations, the models (the
+        # models module's address stands for them), the directional validator names and
+        # the header: addressed by those, a fresh module's view is never built.
+        shared = (found[models], directional_names(api), header)
+        for module, ops in groups.items():
+            path = f"{package}/resources/{module}.py"
+            files[path] = Output(
+                address(prefix, path, "resources.py.j2", (ops, shared)),
+                functools.partial(_resources_text, env, api, header, module),
+            )
 
     def doc_text(name: str) -> str:
         return document_text(document(name, api.schemas, comment), encoded)
@@ -331,6 +343,11 @@ def schema_addresses(
         key.update(model.name.encode())
         found[f"{package}/schemas/{model.name}.json"] = key.hexdigest()
     return found
+
+
+def _resources_text(env: jinja2.Environment, api: Api, header: str, module: str) -> str:
+    (view,) = resource_modules(api, header, [module]).values()
+    return _template(env, "resources.py.j2", view)
 
 
 def _copied(header: str, source: Path) -> str:

@@ -182,22 +182,23 @@ def fingerprint(templates: Path | None) -> bytes:
     return digest.digest()
 
 
-class _AddressPickler(pickle.Pickler):
-    """Pickles what a file is made from, for its address: a Location stands for its file
-    and pointer only, since where a node stands is never part of generated text (and
-    finding it would parse the spec again)."""
+def _reduce_location(place: Location) -> tuple[type[Location], tuple[str, int, int, str]]:
+    # Where a node stands is never part of generated text (and finding it would parse the
+    # spec again): for an address, a Location is its file and pointer.
+    return (Location, (place.file, 0, 0, place.pointer))
 
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is Location:
-            return (Location, (obj.file, 0, 0, obj.pointer))
-        return NotImplemented
+
+# Looked up by type in C: only Locations cost a Python call.
+_ADDRESS_REDUCERS = {Location: _reduce_location}
 
 
 def address(prefix: bytes, path: str, template: str, inputs: Any) -> str:
     """Return the content address of a file rendered from ``template`` with a context
     that is a function of ``inputs`` (and of what ``prefix`` fingerprints)."""
     buffer = io.BytesIO()
-    _AddressPickler(buffer, protocol=5).dump(inputs)
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _ADDRESS_REDUCERS  # type: ignore[assignment]
+    pickler.dump(inputs)
     digest = hashlib.sha256(prefix + f"{path}\0{template}\0".encode())
     digest.update(buffer.getbuffer())
     return digest.hexdigest()

@@ -24,14 +24,17 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Return the parser; with ``only``, the other commands are listed but not imported."""
     import importlib
 
     parser = argparse.ArgumentParser(prog="contractgen", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (module_name, help_text) in _COMMANDS.items():
-        module = importlib.import_module(module_name)
         cmd = sub.add_parser(name, help=help_text, description=help_text)
+        if only is not None and name != only:
+            continue
+        module = importlib.import_module(module_name)
         module.add_arguments(cmd)
         run: Callable[[argparse.Namespace], int] = module.run
         cmd.set_defaults(run=run)
@@ -40,7 +43,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the process exit code."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Only the command asked for is imported (each pulls in its own stages).
+    only = argv[0] if argv and argv[0] in _COMMANDS else None
+    args = _parser(only).parse_args(argv)
     # A spec tree, its IR and the rendered text are long-lived and acyclic: the cyclic
     # collector would only rescan them again and again as they grow (it tripled the time
     # to load a 4 MB spec). A command runs once, so it does without.

@@ -28,10 +28,8 @@ import ast
 import functools
 import gc
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -39,6 +37,8 @@ from typing import TYPE_CHECKING, Protocol
 from generator import pybrackets, pystyle
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     import black
 # The stand-in class a method is formatted in, and the line dropped from black's output.
 _WRAPPER = "class _:\n"
@@ -308,6 +308,10 @@ class _Pool:
     def get(self, lines: int, threshold: int) -> ProcessPoolExecutor | None:
         """Return the pool when ``lines`` of work reach ``threshold`` (None: work here)."""
         if self.executor is None and self.workers > 1 and lines >= threshold:
+            # Imported here: most runs format too little to start a pool.
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("spawn")
             self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
         return self.executor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
+import importlib.util
 import io
 import pickle
 import re
@@ -159,13 +159,23 @@ class Output:
 @functools.cache
 def _tool_versions() -> bytes:
     # Black lays out what pystyle leaves; its version, without importing it (0.2 s).
+    return f"{sys.version}\njinja2 {jinja2.__version__}\nblack {_black()}\n".encode()
+
+
+def _black() -> str:
+    # Its distribution's directory beside the package names it (importlib.metadata costs
+    # more to import than the rest of this lookup); else ask importlib.metadata.
+    spec = importlib.util.find_spec("black")
+    if spec is not None and spec.origin:
+        found = list(Path(spec.origin).parent.parent.glob("black-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len("black-") : -len(".dist-info")]
+    from importlib import metadata
+
     try:
-        black_version = importlib.metadata.version("black")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
-        black_version = "none"
-    return (
-        f"{sys.version}\njinja2 {jinja2.__version__}\nblack {black_version}\n".encode()
-    )
+        return metadata.version("black")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        return "none"
 
 
 def fingerprint(templates: Path | None) -> bytes:
@@ -182,7 +192,9 @@ def fingerprint(templates: Path | None) -> bytes:
     return digest.digest()
 
 
-def _reduce_location(place: Location) -> tuple[type[Location], tuple[str, int, int, str]]:
+def _reduce_location(
+    place: Location,
+) -> tuple[type[Location], tuple[str, int, int, str]]:
     # Where a node stands is never part of generated text (and finding it would parse the
     # spec again): for an address, a Location is its file and pointer.
     return (Location, (place.file, 0, 0, place.pointer))

@@ -240,13 +240,9 @@ def outputs(
     client: ClientConfig | None = None,
     *,
     validators: bool = True,
-    addresses: Callable[[], dict[str, str]] | None = None,
 ) -> dict[str, Output]:
     """Return every output file of the package, addressed by its inputs, unrendered: a
     regeneration renders only those whose inputs changed (``render`` renders them all).
-
-    ``addresses`` returns what `schema_addresses` gives, when that is computed meanwhile
-    elsewhere: it is asked for after the client's views are built.
     """
     env = environment(templates)
     prefix = fingerprint(templates)
@@ -308,7 +304,7 @@ def outputs(
     # whole responses with them.
     comment = " ".join(header_lines(api))
     encoded: dict[str, str] = {}
-    found = (addresses or (lambda: schema_addresses(api, package, templates)))()
+    found = schema_addresses(api, package, templates)
     files[models] = Output(
         found[models], lambda: _template(env, "models.py.j2", models_view(api, header))
     )
@@ -337,7 +333,7 @@ def schema_addresses(
     api: Api, package: str, templates: Path | None = None
 ) -> dict[str, str]:
     """Return the addresses of the files made from the schemas alone: the models module
-    and the schema documents (`outputs` needs them; they can be computed meanwhile)."""
+    and the schema documents."""
     prefix = fingerprint(templates)
     header = python_header(api)
     # The models view takes a while to build and is a function of these three alone:

@@ -24,14 +24,12 @@ from generator.format import (
 from generator.ir import Api
 from generator.loadcache import load_file_cached
 from generator.progress import Progress
-from generator.validators_module import directional_names
 from generator.render import (
     RUNTIME_MODULES,
     black_normal,
     environment,
     header_lines,
     outputs,
-    schema_addresses,
     python_header,
     validators_key,
     validators_source,
@@ -127,20 +125,11 @@ def cache_dir(args: argparse.Namespace, root: Path) -> Path | None:
 
 
 def _validators_ahead(
-    api: Api,
-    templates: Path | None,
-    cache: SegmentCache | None,
-    laying: bool,
-    state: OutputState | None,
-    path: str,
-) -> tuple[str | None, str | None, PreLaid | None]:
-    """Address the validators module and, unless it is fresh, render it and, when it will
-    be laid out, lay it out: (key, text or None, layout or None)."""
-    key = _salted(validators_key(api, templates), laying)
-    if state is not None and state.fresh(path, key):
-        return key, None, None
+    api: Api, templates: Path | None, cache: SegmentCache | None, laying: bool
+) -> tuple[str, PreLaid | None]:
+    """Render the validators module and, when it will be laid out, its layout."""
     text = validators_source(api, environment(templates), python_header(api), cache)
-    return key, text, prelay(text, cache) if laying else None
+    return text, prelay(text, cache) if laying else None
 
 
 def _salted(key: str | None, laying: bool) -> str | None:
@@ -209,33 +198,21 @@ def run(args: argparse.Namespace) -> int:
     inline = (args.jobs or cpus()) < 2
     state = OutputState(store.parent / "outputs", output) if store else None
     validators = f"{package}/validators.py"
-    # Both the validators and the client's views need it: computed once, before the fork,
-    # the children inherit it.
-    directional_names(api)
+    # Addressed first: a fresh validators module needs no child (forking a large process
+    # costs more than the little left to do then).
+    validators_address = _salted(validators_key(api, templates), laying)
+    validators_fresh = state is not None and state.fresh(validators, validators_address)
     with fork.call(
         _validators_ahead,
         api,
         templates,
         cache,
         laying,
-        state,
-        validators,
-        inline=inline,
+        inline=inline or validators_fresh,
     ) as ahead:
-        # The schema side's addresses (pickling every model) are computed meanwhile by
-        # another child, while this process builds the client's views.
-        with fork.call(
-            schema_addresses, api, package, templates, inline=inline
-        ) as addressing:
-            planned = outputs(
-                api,
-                package,
-                templates,
-                config.client,
-                validators=False,
-                addresses=addressing.result,
-            )
+        planned = outputs(api, package, templates, config.client, validators=False)
         keys = {path: _salted(out.key, laying) for path, out in planned.items()}
+        keys[validators] = validators_address
         # Files whose inputs did not change since the last run here are left as they are.
         kept = {
             path
@@ -273,13 +250,10 @@ def run(args: argparse.Namespace) -> int:
             ]
             lap("layout")
             progress.stage(f"compiling validators for {len(api.models)} models")
-            keys[validators], validators_text, validators_laid = ahead.result()
-            if validators_text is None:
-                kept.add(validators)
-            else:
-                rendered[validators] = validators_text
-            if validators_laid is not None:
-                prelaid.append(validators_laid)
+            if validators not in kept:
+                rendered[validators], validators_laid = ahead.result()
+                if validators_laid is not None:
+                    prelaid.append(validators_laid)
             lap("validators")
             files = format_files(
                 rendered,

@@ -155,22 +155,13 @@ class _PlainLoader(_JsonLoader):
 def _construct_map(
     loader: _MarkedLoader, node: yaml.MappingNode
 ) -> Iterator[MarkedDict]:
+    # Only ever run on text the plain loader accepted: its keys are scalars and unique.
     data = MarkedDict()
     data.mark = _pos(node)
     yield data
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _error(loader, key_node, "mapping keys must be scalars")
-        # Keys are text in JSON: `200:` and `'200':` both mean the status code "200".
         key = str(key_node.value)
-        if key in data:
-            first = data.marks[key]
-            raise _error(
-                loader,
-                key_node,
-                f"duplicate key {key!r} (first defined at line {first[0]})",
-            )
         data[key] = loader.construct_object(value_node, deep=False)
         data.marks[key] = _pos(key_node)
 
@@ -195,6 +186,7 @@ def _construct_plain_map(
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             raise _error(loader, key_node, "mapping keys must be scalars")
+        # Keys are text in JSON: `200:` and `'200':` both mean the status code "200".
         key = str(key_node.value)
         if key in data:
             first = next(k for k, _ in node.value if str(k.value) == key)
@@ -251,13 +243,18 @@ def _parse(loader: _JsonLoader, display: str) -> Any:
         loader.dispose()
 
 
+def parse_data(text: bytes, display: str) -> tuple[Any, bool]:
+    """Parse YAML bytes into plain data: (the data, whether a YAML alias shares a node)."""
+    loader = _PlainLoader(text)
+    return _parse(loader, display), loader.aliased
+
+
 def parse_plain(text: bytes, display: str) -> tuple[dict[str, Any], bool]:
     """Parse spec bytes into plain data: (root mapping, whether a YAML alias shares a node)."""
-    loader = _PlainLoader(text)
-    root = _parse(loader, display)
+    root, aliased = parse_data(text, display)
     if not isinstance(root, dict):
         raise SpecError(Location(display, 1, 1), "the document must be a mapping")
-    return root, loader.aliased
+    return root, aliased
 
 
 def load_text(text: bytes, display: str, path: Path | None = None) -> Document:

@@ -23,10 +23,9 @@ from typing import Any
 from generator.errors import SpecError
 from generator.load import (
     Document,
-    _parse,
-    _PlainLoader,
     display_path,
     load_text,
+    parse_data,
     parse_plain,
     read_spec,
 )
@@ -167,12 +166,11 @@ def splice(old: bytes, tree: dict[str, Any], new: bytes, display: str) -> Any | 
         fragment = _dedent(new[new_start:new_end], indent)
         if fragment is None:
             return None
-        loader = _PlainLoader(fragment)
         try:
-            parsed = _parse(loader, display)
+            parsed, aliased = parse_data(fragment, display)
         except SpecError:  # the whole parse says where
             return None
-        if loader.aliased or not isinstance(parsed, dict) or list(parsed) != [key]:
+        if aliased or not isinstance(parsed, dict) or list(parsed) != [key]:
             return None
         replaced.append((parent, key, parsed[key]))
         o, n = _entry_end(old, start, indent), new_end
@@ -299,7 +297,7 @@ def _key(text: bytes, start: int, indent: int, display: str) -> str | None:
     end = text.find(b"\n", start)
     line = text[start + indent : end if end >= 0 else len(text)]
     try:
-        parsed = _parse(_PlainLoader(line), display)
+        parsed, _ = parse_data(line, display)
     except SpecError:
         return None
     if not isinstance(parsed, dict) or len(parsed) != 1:

@@ -252,9 +252,12 @@ def outputs(
         return Output(key, lambda: _template(env, template, view))
 
     header = python_header(api)
+    found = schema_addresses(api, package, templates)
     files: dict[str, Output] = {}
     models = f"{package}/models.py"
-    files[models] = Output(None, lambda: "")  # its place in the order; addressed below
+    files[models] = Output(
+        found[models], lambda: _template(env, "models.py.j2", models_view(api, header))
+    )
     if validators:
         files[f"{package}/validators.py"] = Output(
             None, lambda: validators_source(api, env, header)
@@ -273,9 +276,16 @@ def outputs(
                 header, _doc("Resource classes, one module per top-level resource.")
             ),
         )
-        groups = resource_groups(api)
-        for module in groups:  # their places in the order; addressed below
-            files[f"{package}/resources/{module}.py"] = Output(None, lambda: "")
+        # A resources module's context is a function of its operations, the models (the
+        # models module's address stands for them), the directional validator names and
+        # the header: addressed by those, a fresh module's view is never built.
+        shared = (found[models], directional_names(api), header)
+        for module, ops in resource_groups(api).items():
+            path = f"{package}/resources/{module}.py"
+            files[path] = Output(
+                address(prefix, path, "resources.py.j2", (ops, shared)),
+                functools.partial(_resources_text, env, api, header, module),
+            )
     if api.webhooks:
         files[f"{package}/webhooks.py"] = planned(
             f"{package}/webhooks.py", "webhooks.py.j2", webhooks_view(api, header)
@@ -304,21 +314,6 @@ def outputs(
     # whole responses with them.
     comment = " ".join(header_lines(api))
     encoded: dict[str, str] = {}
-    found = schema_addresses(api, package, templates)
-    files[models] = Output(
-        found[models], lambda: _template(env, "models.py.j2", models_view(api, header))
-    )
-    if api.operations:
-        # A resources module's context is a function of its operations, the models (the
-        # models module's address stands for them), the directional validator names and
-        # the header: addressed by those, a fresh module's view is never built.
-        shared = (found[models], directional_names(api), header)
-        for module, ops in groups.items():
-            path = f"{package}/resources/{module}.py"
-            files[path] = Output(
-                address(prefix, path, "resources.py.j2", (ops, shared)),
-                functools.partial(_resources_text, env, api, header, module),
-            )
 
     def doc_text(name: str) -> str:
         return document_text(document(name, api.schemas, comment), encoded)

@@ -239,7 +239,10 @@ class OutputState:
                 self.records[rel] = (str(key), str(digest), tuple(stat))
         except (OSError, ValueError, KeyError, TypeError):
             self.records = {}
-        self.owned = read_manifest(out) if self.records else {}
+        try:
+            self.owned = read_manifest(out) if self.records else {}
+        except WriteError:  # nothing is fresh; writing reports the manifest
+            self.owned = {}
 
     def fresh(self, rel: str, key: str | None) -> bool:
         """Return whether a file generated from inputs with this key is already in place."""

@@ -357,3 +357,19 @@ def test_a_regeneration_through_the_caches_equals_a_generation_without_them(
     assert cli.main(["generate", *args, *cached]) == 0
     assert cli.main(["generate", *args, "--no-cache", "-o", str(reference)]) == 0
     assert _tree(out) == _tree(reference)
+
+
+def test_a_broken_manifest_is_reported_even_when_the_cache_knows_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import cli
+
+    spec = ROOT / "spec" / "telnyx_room_sessions.yaml"
+    out = tmp_path / "out"
+    args = [str(spec), "-o", str(out), "--package", "pkg"]
+    args += ["--cache-dir", str(tmp_path / "cache")]
+    assert cli.main(["generate", *args]) == 0
+    (out / ".contractgen-manifest.json").write_text("{not json")
+    capsys.readouterr()
+    assert cli.main(["generate", *args]) == 2
+    assert "unreadable manifest" in capsys.readouterr().err

@@ -207,13 +207,22 @@ _ADDRESS_REDUCERS = {Location: _reduce_location}
 def address(prefix: bytes, path: str, template: str, inputs: Any) -> str:
     """Return the content address of a file rendered from ``template`` with a context
     that is a function of ``inputs`` (and of what ``prefix`` fingerprints)."""
+    digest = hashlib.sha256(prefix + f"{path}\0{template}\0".encode())
+    digest.update(content(inputs))
+    return digest.hexdigest()
+
+
+def content(inputs: Any) -> bytes:
+    """Return bytes that depend on the content of ``inputs`` alone (acyclic data)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.dispatch_table = _ADDRESS_REDUCERS  # type: ignore[assignment]
+    # No memo: the bytes then depend on the content alone, not on which equal objects
+    # happen to be shared (that differs between a parsed and a cached spec tree, and
+    # between a first and a second analysis in one process).
+    pickler.fast = True
     pickler.dump(inputs)
-    digest = hashlib.sha256(prefix + f"{path}\0{template}\0".encode())
-    digest.update(buffer.getbuffer())
-    return digest.hexdigest()
+    return buffer.getvalue()
 
 
 def render(
@@ -341,7 +350,7 @@ def schema_addresses(
     # digest of the last two addresses them all.
     comment = " ".join(header_lines(api))
     shared = hashlib.sha256(prefix + b"schema documents\0" + comment.encode())
-    shared.update(pickle.dumps(api.schemas, protocol=5))
+    shared.update(content(api.schemas))
     for model in api.models:
         key = shared.copy()
         key.update(model.name.encode())

@@ -288,3 +288,35 @@ def test_mypy_strict_on_the_whole_generated_package(full: Generated) -> None:
         timeout=1200,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def test_addresses_depend_on_content_not_on_which_objects_are_shared(
+    tmp_path: Path,
+) -> None:
+    """The whole API parsed, read back from the cache, and analysed twice in one process
+    gives the same address for every file: otherwise a regeneration would render again
+    what did not change (equal objects are shared differently in each case)."""
+    from generator.analyze import analyze
+    from generator.config import load_config
+    from generator.load import load_text
+    from generator.loadcache import load_file_cached
+    from generator.render import outputs
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(require_shared(FULL_SPEC).read_bytes())
+    config = load_config(ROOT)
+    collecting = gc.isenabled()
+    gc.disable()  # as the command runs
+    try:
+        load_file_cached(spec, tmp_path / "cache")  # stores the tree
+        cached = load_file_cached(spec, tmp_path / "cache")  # reads it back
+        parsed = load_text(spec.read_bytes(), cached.display, cached.path)
+        addresses = [
+            {p: o.key for p, o in outputs(analyze(doc, config), PACKAGE).items()}
+            for doc in (parsed, cached, parsed)
+        ]
+    finally:
+        if collecting:
+            gc.enable()
+    assert sum(key is not None for key in addresses[0].values()) > 4000
+    assert addresses[0] == addresses[1] == addresses[2]

@@ -29,6 +29,7 @@ from generator.load import (
     parse_plain,
     read_spec,
 )
+from generator.write import cache_file
 
 # Versions kept per cache: enough for a few specs edited back and forth.
 KEEP_VERSIONS = 6
@@ -81,28 +82,15 @@ def _pointer_path(cache: Path, path: Path) -> Path:
 
 
 def _point(cache: Path, path: Path, digest: str) -> None:
-    _write(_pointer_path(cache, path), digest.encode())
-
-
-def _write(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except OSError:  # the cache only ever saves time
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
+    cache_file(_pointer_path(cache, path), digest.encode())
 
 
 def _store(
     cache: Path, path: Path, digest: str, text: bytes, tree: Any, aliased: bool
 ) -> None:
     payload = marshal.dumps((tree, aliased))
-    _write(cache / f"{digest}.yaml", text)
-    _write(_tree_path(cache, digest), hashlib.sha256(payload).digest() + payload)
+    cache_file(cache / f"{digest}.yaml", text)
+    cache_file(_tree_path(cache, digest), hashlib.sha256(payload).digest() + payload)
     _point(cache, path, digest)
     _prune(cache)
 

@@ -207,6 +207,21 @@ def write(out: Path, files: dict[str, str], comment: str) -> Plan:
     return commit(out, [stage(out, files)], files, comment)
 
 
+def cache_file(target: Path, data: bytes) -> bool:
+    """Write a cache file through a temporary name (concurrent runs never see half of
+    one); return whether it worked. Failures leave nothing behind: a cache only saves time.
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_bytes(tmp, data)
+        os.replace(tmp, target)
+    except OSError:
+        _unlink_quietly(tmp)
+        return False
+    return True
+
+
 Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
@@ -264,11 +279,10 @@ class OutputState:
                 stat = _stat(self.out / rel)
                 if key is not None and rel in owned and stat is not None:
                     records[rel] = [key, owned[rel], list(stat)]
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"files": records}), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except (OSError, WriteError):
+        except WriteError:  # the manifest just written is unreadable: record nothing
+            _unlink_quietly(self.path)
+            return
+        if not cache_file(self.path, json.dumps({"files": records}).encode("utf-8")):
             _unlink_quietly(self.path)
 
 
@@ -453,15 +467,4 @@ class SegmentCache:
     def put(self, key: str, text: str) -> None:
         """Store a text under a key (atomically; errors leave the cache as it was)."""
         body = text.encode("utf-8")
-        target = self._path(key)
-        tmp = target.with_name(f".{key}.{os.getpid()}.tmp")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                handle.write(_digest(body).encode("ascii") + b"\n" + body)
-            os.replace(tmp, target)
-        except OSError:
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
+        cache_file(self._path(key), _digest(body).encode("ascii") + b"\n" + body)

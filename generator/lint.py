@@ -68,17 +68,24 @@ def _about_the_whole(schema_path: str) -> bool:
 
 
 def _round_trip(models: types.ModuleType, name: str, value: Any) -> str | None:
-    """Return why an example does not round-trip through its dataclass, or None."""
+    """Return why an example its validator accepted does not round-trip through its
+    dataclass, by either decoder, or None."""
     cls = getattr(models, name, None)
     if cls is None or not hasattr(cls, "from_dict") or not isinstance(value, dict):
         return None
     try:
-        again = cls.from_dict(value).to_dict()
+        decoded = cls.from_dict(value)
+        trusted = cls.from_validated(value)
+        again = decoded.to_dict()
     except (
         Exception
     ) as exc:  # a crash here is a generator bug worth reporting, not raising
         return f"decoding raised {type(exc).__name__}: {exc}"
-    return None if again == value else "to_dict(from_dict(x)) != x"
+    if again != value:
+        return "to_dict(from_dict(x)) != x"
+    if trusted != decoded or trusted.to_dict() != value:
+        return "from_validated(x) differs from from_dict(x)"
+    return None
 
 
 def _check(

@@ -65,14 +65,17 @@ class TypeNamer:
     ``helpers`` ({function name: (guard, expression)}, both over ``value``: the function
     returns the expression when the guard holds or is "", else ``value`` unchanged); names
     derive from the type's structure, so the same type always gets the same function.
-    List and map decoders are comprehensions that call an item model's bound
-    ``from_dict`` (``_from_<snake>``, which the models template defines) directly for
-    plain dicts.
+    Map decoders are comprehensions that call an item model's bound ``from_dict``
+    (``_from_<snake>``, which the models template defines) directly for plain dicts. A list
+    of an object model gets a loop with that model's fast path inline, collected in
+    ``loops`` ({function name: (model name, validated)}); ``validated`` loops serve
+    ``from_validated``.
     """
 
     def __init__(self, models: tuple[Model, ...]) -> None:
         self.models = {m.name: m for m in models}
         self.helpers: dict[str, tuple[str, str]] = {}
+        self.loops: dict[str, tuple[str, bool]] = {}
 
     def annotation(self, t: TypeRef) -> str:
         """Return the annotation text of a type."""
@@ -100,6 +103,9 @@ class TypeNamer:
             return "_s.to_date"
         if t.kind == "model":
             return f"_decode_{self.models[t.name].snake}"
+        if t.kind == "list" and self._object_model(t.args[0]):
+            snake = self.models[t.args[0].name].snake
+            return self._loop(f"_decode_list__{snake}", t.args[0].name, False)
         if t.kind in ("list", "map"):
             inner = self.decoder(t.args[0])
             if inner is None:
@@ -118,6 +124,38 @@ class TypeNamer:
         if t.kind == "union":
             return self._union(t)
         return None
+
+    def validated_decoder(self, t: TypeRef) -> str | None:
+        """Return the decoder of a value the model's validator accepted: objects and lists
+        of objects take their fast path without the checks the validator made; "__"
+        never occurs in a model's snake name, so these names meet no other."""
+        if self._object_model(t):
+            return f"_valid__{self.models[t.name].snake}"
+        if t.kind == "list" and self._object_model(t.args[0]):
+            snake = self.models[t.args[0].name].snake
+            return self._loop(f"_valid_list__{snake}", t.args[0].name, True)
+        return self.decoder(t)
+
+    def may_be_null(self, t: TypeRef) -> bool:
+        """Return whether a valid value of this type can be null (unions and aliases are
+        assumed to allow it: their null checks are then kept)."""
+        if t.nullable or t.kind in ("any", "null", "union"):
+            return True
+        if t.kind == "literal":
+            return t.value is None
+        if t.kind == "model":
+            model = self.models[t.name]
+            if model.kind == "enum":
+                return any(m.value is None for m in model.members)
+            return model.kind != "object"
+        return False
+
+    def _object_model(self, t: TypeRef) -> bool:
+        return t.kind == "model" and self.models[t.name].kind == "object"
+
+    def _loop(self, name: str, model: str, validated: bool) -> str:
+        self.loops.setdefault(name, (model, validated))
+        return name
 
     def _item(self, t: TypeRef, decoder: str, var: str) -> str:
         """Return the expression decoding one item ``var`` of a list or map."""

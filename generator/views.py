@@ -24,9 +24,10 @@ class FieldView:
     text; ``default``: default expression or "" when the field is required; ``local``: the
     local variable ``from_dict`` reads the wire value into; ``decode``: the expression over
     ``local`` that becomes the attribute (for a timestamp, `_s.read_datetime`, the exact
-    path); ``encode``: the expression that turns ``self.<name>`` back into JSON data;
-    ``doc``: docstring literal or "". A timestamp field also has ``stamp``, the local its
-    fast-path parse goes to, and ``wire_attr``, the private attribute that keeps its wire
+    path); ``fast`` and ``valid``: the same on the fast paths of ``from_dict`` and
+    ``from_validated``; ``encode``: the expression that turns ``self.<name>`` back into JSON
+    data; ``doc``: docstring literal or "". A timestamp field also has ``stamp``, the local
+    its fast-path parse goes to, and ``wire_attr``, the private attribute that keeps its wire
     value so that it re-encodes exactly; both are "" for other fields.
     """
 
@@ -36,6 +37,8 @@ class FieldView:
     default: str
     local: str
     decode: str
+    fast: str
+    valid: str
     encode: str
     doc: str
     stamp: str
@@ -48,10 +51,12 @@ class ClassView:
 
     ``wire_names``: a literal tuple of its JSON keys in black's layout (from two keys on,
     exploded one a line at the class body's indentation); ``fields`` in declaration order;
-    ``stamps``: its timestamp fields (a subset of ``fields``). ``from_dict`` has a fast path
-    for a plain dict holding exactly the declared keys: ``present`` is the condition over the
-    locals that none is null, ``aware`` the condition that every ``stamp`` local has an
-    offset ("" when there are no fields, or no stamps).
+    ``stamps``: its timestamp fields (a subset of ``fields``). ``from_dict`` and
+    ``from_validated`` have a fast path for a plain dict holding exactly the declared keys:
+    every key read, every stamp parsed, then the object is built when ``check`` (for
+    ``from_dict``: no null, every stamp with an offset) or ``valid_check`` (for
+    ``from_validated``: no null where the schema allows one) holds, each "" when there is
+    nothing to check; ``refusals`` is what the reads and parses may raise.
     """
 
     name: str
@@ -60,8 +65,9 @@ class ClassView:
     fields: tuple[FieldView, ...]
     wire_names: str
     stamps: tuple[FieldView, ...]
-    present: str
-    aware: str
+    check: str
+    valid_check: str
+    refusals: str
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,19 @@ class HelperView:
 
 
 @dataclass(frozen=True)
+class LoopView:
+    """A module-level decoder of a list of ``cls`` objects, with the fast path of
+    ``from_validated`` or ``from_dict`` inline: ``check`` is that path's condition and
+    ``fast`` the FieldView attribute holding its slot expressions ("valid" or "fast").
+    """
+
+    name: str
+    cls: ClassView
+    check: str
+    fast: str
+
+
+@dataclass(frozen=True)
 class ModelsView:
     """Context of ``models.py.j2``: ``header`` is the comment block every file starts with;
     ``exports`` are string literals for ``__all__``."""
@@ -117,6 +136,7 @@ class ModelsView:
     classes: tuple[ClassView, ...]
     aliases: tuple[AliasView, ...]
     helpers: tuple[HelperView, ...]
+    loops: tuple[LoopView, ...]
     exports: tuple[str, ...]
 
 
@@ -195,13 +215,17 @@ def _field_view(field: Field, types: TypeNamer, stamp: int | None) -> FieldView:
         wire_attr = f"_cg_wire_{field.py_name}"
         stamp_local = f"_t{stamp}"
         encode = f"_s.dump_datetime(self.{field.py_name}, self.{wire_attr})"
+    decode = f"{decoder}({local})" if decoder else local
+    valid = types.validated_decoder(field.type)
     return FieldView(
         name=field.py_name,
         wire=wire,
         annotation=annotation,
         default="None" if optional else "",
         local=local,
-        decode=f"{decoder}({local})" if decoder else local,
+        decode=decode,
+        fast=stamp_local or decode,
+        valid=stamp_local or (f"{valid}({local})" if valid else local),
         encode=encode,
         doc=doc_literal(field.description),
         stamp=stamp_local,
@@ -217,6 +241,8 @@ def _class_view(model: Model, types: TypeNamer) -> ClassView:
         for f in model.fields
     )
     stamps = tuple(f for f in fields if f.stamp)
+    # A null stamp fails its parse (TypeError), so only other fields need a null check.
+    others = [(v, f) for v, f in zip(fields, model.fields) if not v.stamp]
     return ClassView(
         name=model.name,
         snake=model.snake,
@@ -224,9 +250,23 @@ def _class_view(model: Model, types: TypeNamer) -> ClassView:
         fields=fields,
         wire_names=_exploded_tuple([py_literal(f.wire_name) for f in model.fields], 4),
         stamps=stamps,
-        present=" and ".join(f"{f.local} is not None" for f in fields),
-        aware=" and ".join(f"{f.stamp}.tzinfo is not None" for f in stamps),
+        check=" and ".join(
+            [f"{v.local} is not None" for v, _ in others]
+            + [f"{v.stamp}.tzinfo is not None" for v in stamps]
+        ),
+        # The validator proved every non-nullable value non-null and every date-time an
+        # RFC 3339 one, whose offset fromisoformat keeps.
+        valid_check=" and ".join(
+            f"{v.local} is not None" for v, f in others if types.may_be_null(f.type)
+        ),
+        refusals="(KeyError, TypeError, ValueError)" if stamps else "KeyError",
     )
+
+
+def _loop_view(name: str, cls: ClassView, validated: bool) -> LoopView:
+    if validated:
+        return LoopView(name, cls, cls.valid_check, "valid")
+    return LoopView(name, cls, cls.check, "fast")
 
 
 def _exploded_tuple(items: list[str], indent: int) -> str:
@@ -270,6 +310,7 @@ def models_view(api: Api, header: str) -> ModelsView:
                     types.decoder(model.alias) or "",
                 )
             )
+    by_name = {c.name: c for c in classes}
     return ModelsView(
         header=header,
         doc=py_literal(
@@ -279,6 +320,10 @@ def models_view(api: Api, header: str) -> ModelsView:
         classes=tuple(classes),
         aliases=tuple(aliases),
         helpers=tuple(HelperView(n, g, e) for n, (g, e) in types.helpers.items()),
+        loops=tuple(
+            _loop_view(name, by_name[model], validated)
+            for name, (model, validated) in types.loops.items()
+        ),
         exports=tuple(py_literal(name) for name in model_names(api.models)),
     )
 

@@ -975,6 +975,15 @@ def _lookup(table: Mapping[int | str, Any], status: int) -> tuple[bool, Any]:
     return False, None
 
 
+def _trusting(decoder: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Return the decoder of a payload its validator accepted: a model's ``from_validated``
+    for its ``from_dict`` (it checks nothing the validator proved), else ``decoder``."""
+    if getattr(decoder, "__name__", "") != "from_dict":
+        return decoder
+    trusted = getattr(getattr(decoder, "__self__", None), "from_validated", None)
+    return decoder if trusted is None else cast(Callable[[Any], Any], trusted)
+
+
 def _rebind(holder: object, client: object) -> None:
     """Point the resources held by ``holder`` (recursively, as copies) at ``client``."""
     for key, value in list(vars(holder).items()):
@@ -1418,6 +1427,8 @@ class _BaseClient:
         data = self._checked_json(spec, response, body)
         if decoder is None:
             return cast(T, data)
+        if self.strict and _lookup(spec.validators, response.status_code)[1]:
+            decoder = _trusting(decoder)
         try:
             return cast(T, decoder(data))
         except Exception as exc:

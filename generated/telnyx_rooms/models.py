@@ -48,6 +48,7 @@ _parse_stamp = _s.fromisoformat
 _NO_NULLS = _s.NO_NULLS
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class ActionsParticipantsRequest:
 
@@ -75,25 +76,46 @@ class ActionsParticipantsRequest:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
             try:  # with as many keys as declared, none is unknown if all are found
                 exclude_ = raw["exclude"]
                 participants_ = raw["participants"]
                 if exclude_ is not None and participants_ is not None:
+                    value = _new_object(cls)
                     value.exclude = exclude_
                     value.participants = participants_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         exclude_ = raw.get("exclude")
         value.exclude = exclude_
         participants_ = raw.get("participants")
         value.participants = participants_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                exclude_ = raw["exclude"]
+                participants_ = raw["participants"]
+                if participants_ is not None:
+                    value = _new_object(cls)
+                    value.exclude = exclude_
+                    value.participants = participants_
+                    value._cg_nulls = _NO_NULLS
+                    return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -107,6 +129,7 @@ class ActionsParticipantsRequest:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class PaginationMeta:
 
@@ -136,7 +159,6 @@ class PaginationMeta:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 4:
             try:  # with as many keys as declared, none is unknown if all are found
                 page_number_ = raw["page_number"]
@@ -149,15 +171,16 @@ class PaginationMeta:
                     and total_pages_ is not None
                     and total_results_ is not None
                 ):
+                    value = _new_object(cls)
                     value.page_number = page_number_
                     value.page_size = page_size_
                     value.total_pages = total_pages_
                     value.total_results = total_results_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         page_number_ = raw.get("page_number")
         value.page_number = page_number_
         page_size_ = raw.get("page_size")
@@ -168,6 +191,30 @@ class PaginationMeta:
         value.total_results = total_results_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 4:
+            try:  # with as many keys as declared, none is unknown if all are found
+                page_number_ = raw["page_number"]
+                page_size_ = raw["page_size"]
+                total_pages_ = raw["total_pages"]
+                total_results_ = raw["total_results"]
+                value = _new_object(cls)
+                value.page_number = page_number_
+                value.page_size = page_size_
+                value.total_pages = total_pages_
+                value.total_results = total_results_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -185,6 +232,7 @@ class PaginationMeta:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class RoomParticipant:
 
@@ -238,7 +286,6 @@ class RoomParticipant:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 7:
             try:  # with as many keys as declared, none is unknown if all are found
                 context_ = raw["context"]
@@ -248,38 +295,34 @@ class RoomParticipant:
                 record_type_ = raw["record_type"]
                 session_id_ = raw["session_id"]
                 updated_at_ = raw["updated_at"]
+                _t0 = _parse_stamp(joined_at_)
+                _t1 = _parse_stamp(left_at_)
+                _t2 = _parse_stamp(updated_at_)
                 if (
                     context_ is not None
                     and id_ is not None
-                    and joined_at_ is not None
-                    and left_at_ is not None
                     and record_type_ is not None
                     and session_id_ is not None
-                    and updated_at_ is not None
+                    and _t0.tzinfo is not None
+                    and _t1.tzinfo is not None
+                    and _t2.tzinfo is not None
                 ):
-                    _t0 = _parse_stamp(joined_at_)
-                    _t1 = _parse_stamp(left_at_)
-                    _t2 = _parse_stamp(updated_at_)
-                    if (
-                        _t0.tzinfo is not None
-                        and _t1.tzinfo is not None
-                        and _t2.tzinfo is not None
-                    ):
-                        value.context = context_
-                        value.id = id_
-                        value.joined_at = _t0
-                        value._cg_wire_joined_at = joined_at_
-                        value.left_at = _t1
-                        value._cg_wire_left_at = left_at_
-                        value.record_type = record_type_
-                        value.session_id = session_id_
-                        value.updated_at = _t2
-                        value._cg_wire_updated_at = updated_at_
-                        value.extra_fields = {}
-                        value._cg_nulls = _NO_NULLS
-                        return value
+                    value = _new_object(cls)
+                    value.context = context_
+                    value.id = id_
+                    value.joined_at = _t0
+                    value._cg_wire_joined_at = joined_at_
+                    value.left_at = _t1
+                    value._cg_wire_left_at = left_at_
+                    value.record_type = record_type_
+                    value.session_id = session_id_
+                    value.updated_at = _t2
+                    value._cg_wire_updated_at = updated_at_
+                    value._cg_nulls = _NO_NULLS
+                    return value
             except (KeyError, TypeError, ValueError):
                 pass  # a declared key missing, or a timestamp fromisoformat refuses
+        value = _new_object(cls)
         context_ = raw.get("context")
         value.context = context_
         id_ = raw.get("id")
@@ -299,6 +342,42 @@ class RoomParticipant:
         value._cg_wire_updated_at = updated_at_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 7:
+            try:  # with as many keys as declared, none is unknown if all are found
+                context_ = raw["context"]
+                id_ = raw["id"]
+                joined_at_ = raw["joined_at"]
+                left_at_ = raw["left_at"]
+                record_type_ = raw["record_type"]
+                session_id_ = raw["session_id"]
+                updated_at_ = raw["updated_at"]
+                _t0 = _parse_stamp(joined_at_)
+                _t1 = _parse_stamp(left_at_)
+                _t2 = _parse_stamp(updated_at_)
+                value = _new_object(cls)
+                value.context = context_
+                value.id = id_
+                value.joined_at = _t0
+                value._cg_wire_joined_at = joined_at_
+                value.left_at = _t1
+                value._cg_wire_left_at = left_at_
+                value.record_type = record_type_
+                value.session_id = session_id_
+                value.updated_at = _t2
+                value._cg_wire_updated_at = updated_at_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except (KeyError, TypeError, ValueError):
+                pass  # a declared key missing, or a timestamp fromisoformat refuses
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -324,6 +403,7 @@ class RoomParticipant:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class RoomSession:
 
@@ -379,7 +459,6 @@ class RoomSession:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 8:
             try:  # with as many keys as declared, none is unknown if all are found
                 active_ = raw["active"]
@@ -390,42 +469,36 @@ class RoomSession:
                 record_type_ = raw["record_type"]
                 room_id_ = raw["room_id"]
                 updated_at_ = raw["updated_at"]
+                _t0 = _parse_stamp(created_at_)
+                _t1 = _parse_stamp(ended_at_)
+                _t2 = _parse_stamp(updated_at_)
                 if (
                     active_ is not None
-                    and created_at_ is not None
-                    and ended_at_ is not None
                     and id_ is not None
                     and participants_ is not None
                     and record_type_ is not None
                     and room_id_ is not None
-                    and updated_at_ is not None
+                    and _t0.tzinfo is not None
+                    and _t1.tzinfo is not None
+                    and _t2.tzinfo is not None
                 ):
-                    _t0 = _parse_stamp(created_at_)
-                    _t1 = _parse_stamp(ended_at_)
-                    _t2 = _parse_stamp(updated_at_)
-                    if (
-                        _t0.tzinfo is not None
-                        and _t1.tzinfo is not None
-                        and _t2.tzinfo is not None
-                    ):
-                        value.active = active_
-                        value.created_at = _t0
-                        value._cg_wire_created_at = created_at_
-                        value.ended_at = _t1
-                        value._cg_wire_ended_at = ended_at_
-                        value.id = id_
-                        value.participants = _decode_list_of_room_participant(
-                            participants_
-                        )
-                        value.record_type = record_type_
-                        value.room_id = room_id_
-                        value.updated_at = _t2
-                        value._cg_wire_updated_at = updated_at_
-                        value.extra_fields = {}
-                        value._cg_nulls = _NO_NULLS
-                        return value
+                    value = _new_object(cls)
+                    value.active = active_
+                    value.created_at = _t0
+                    value._cg_wire_created_at = created_at_
+                    value.ended_at = _t1
+                    value._cg_wire_ended_at = ended_at_
+                    value.id = id_
+                    value.participants = _decode_list__room_participant(participants_)
+                    value.record_type = record_type_
+                    value.room_id = room_id_
+                    value.updated_at = _t2
+                    value._cg_wire_updated_at = updated_at_
+                    value._cg_nulls = _NO_NULLS
+                    return value
             except (KeyError, TypeError, ValueError):
                 pass  # a declared key missing, or a timestamp fromisoformat refuses
+        value = _new_object(cls)
         active_ = raw.get("active")
         value.active = active_
         created_at_ = raw.get("created_at")
@@ -437,7 +510,7 @@ class RoomSession:
         id_ = raw.get("id")
         value.id = id_
         participants_ = raw.get("participants")
-        value.participants = _decode_list_of_room_participant(participants_)
+        value.participants = _decode_list__room_participant(participants_)
         record_type_ = raw.get("record_type")
         value.record_type = record_type_
         room_id_ = raw.get("room_id")
@@ -447,6 +520,44 @@ class RoomSession:
         value._cg_wire_updated_at = updated_at_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 8:
+            try:  # with as many keys as declared, none is unknown if all are found
+                active_ = raw["active"]
+                created_at_ = raw["created_at"]
+                ended_at_ = raw["ended_at"]
+                id_ = raw["id"]
+                participants_ = raw["participants"]
+                record_type_ = raw["record_type"]
+                room_id_ = raw["room_id"]
+                updated_at_ = raw["updated_at"]
+                _t0 = _parse_stamp(created_at_)
+                _t1 = _parse_stamp(ended_at_)
+                _t2 = _parse_stamp(updated_at_)
+                value = _new_object(cls)
+                value.active = active_
+                value.created_at = _t0
+                value._cg_wire_created_at = created_at_
+                value.ended_at = _t1
+                value._cg_wire_ended_at = ended_at_
+                value.id = id_
+                value.participants = _valid_list__room_participant(participants_)
+                value.record_type = record_type_
+                value.room_id = room_id_
+                value.updated_at = _t2
+                value._cg_wire_updated_at = updated_at_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except (KeyError, TypeError, ValueError):
+                pass  # a declared key missing, or a timestamp fromisoformat refuses
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -476,6 +587,7 @@ class RoomSession:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class VideoError:
 
@@ -507,7 +619,6 @@ class VideoError:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 5:
             try:  # with as many keys as declared, none is unknown if all are found
                 code_ = raw["code"]
@@ -522,16 +633,17 @@ class VideoError:
                     and source_ is not None
                     and title_ is not None
                 ):
+                    value = _new_object(cls)
                     value.code = code_
                     value.detail = detail_
                     value.meta = meta_
                     value.source = _decode_video_error_source(source_)
                     value.title = title_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         code_ = raw.get("code")
         value.code = code_
         detail_ = raw.get("detail")
@@ -544,6 +656,32 @@ class VideoError:
         value.title = title_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 5:
+            try:  # with as many keys as declared, none is unknown if all are found
+                code_ = raw["code"]
+                detail_ = raw["detail"]
+                meta_ = raw["meta"]
+                source_ = raw["source"]
+                title_ = raw["title"]
+                value = _new_object(cls)
+                value.code = code_
+                value.detail = detail_
+                value.meta = meta_
+                value.source = _valid__video_error_source(source_)
+                value.title = title_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -563,6 +701,7 @@ class VideoError:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class VideoErrorSource:
 
@@ -590,25 +729,45 @@ class VideoErrorSource:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
             try:  # with as many keys as declared, none is unknown if all are found
                 parameter_ = raw["parameter"]
                 pointer_ = raw["pointer"]
                 if parameter_ is not None and pointer_ is not None:
+                    value = _new_object(cls)
                     value.parameter = parameter_
                     value.pointer = pointer_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         parameter_ = raw.get("parameter")
         value.parameter = parameter_
         pointer_ = raw.get("pointer")
         value.pointer = pointer_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                parameter_ = raw["parameter"]
+                pointer_ = raw["pointer"]
+                value = _new_object(cls)
+                value.parameter = parameter_
+                value.pointer = pointer_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -622,6 +781,7 @@ class VideoErrorSource:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class ListRoomSessionsFilter:
 
@@ -655,7 +815,6 @@ class ListRoomSessionsFilter:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 5:
             try:  # with as many keys as declared, none is unknown if all are found
                 active_ = raw["active"]
@@ -670,6 +829,7 @@ class ListRoomSessionsFilter:
                     and date_updated_at_ is not None
                     and room_id_ is not None
                 ):
+                    value = _new_object(cls)
                     value.active = active_
                     value.date_created_at = (
                         _decode_list_room_sessions_filter_date_created_at(
@@ -685,11 +845,11 @@ class ListRoomSessionsFilter:
                         )
                     )
                     value.room_id = room_id_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         active_ = raw.get("active")
         value.active = active_
         date_created_at_ = raw.get("date_created_at")
@@ -709,6 +869,38 @@ class ListRoomSessionsFilter:
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 5:
+            try:  # with as many keys as declared, none is unknown if all are found
+                active_ = raw["active"]
+                date_created_at_ = raw["date_created_at"]
+                date_ended_at_ = raw["date_ended_at"]
+                date_updated_at_ = raw["date_updated_at"]
+                room_id_ = raw["room_id"]
+                value = _new_object(cls)
+                value.active = active_
+                value.date_created_at = (
+                    _valid__list_room_sessions_filter_date_created_at(date_created_at_)
+                )
+                value.date_ended_at = _valid__list_room_sessions_filter_date_ended_at(
+                    date_ended_at_
+                )
+                value.date_updated_at = (
+                    _valid__list_room_sessions_filter_date_updated_at(date_updated_at_)
+                )
+                value.room_id = room_id_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
         out: dict[str, Any] = {}
@@ -727,6 +919,7 @@ class ListRoomSessionsFilter:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class ListRoomSessionsFilterDateCreatedAt:
 
@@ -757,21 +950,21 @@ class ListRoomSessionsFilterDateCreatedAt:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
             try:  # with as many keys as declared, none is unknown if all are found
                 eq_ = raw["eq"]
                 gte_ = raw["gte"]
                 lte_ = raw["lte"]
                 if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value = _new_object(cls)
                     value.eq = _s.to_date(eq_)
                     value.gte = _s.to_date(gte_)
                     value.lte = _s.to_date(lte_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
@@ -780,6 +973,28 @@ class ListRoomSessionsFilterDateCreatedAt:
         value.lte = _s.to_date(lte_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                value = _new_object(cls)
+                value.eq = _s.to_date(eq_)
+                value.gte = _s.to_date(gte_)
+                value.lte = _s.to_date(lte_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -795,6 +1010,7 @@ class ListRoomSessionsFilterDateCreatedAt:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class ListRoomSessionsFilterDateEndedAt:
 
@@ -825,21 +1041,21 @@ class ListRoomSessionsFilterDateEndedAt:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
             try:  # with as many keys as declared, none is unknown if all are found
                 eq_ = raw["eq"]
                 gte_ = raw["gte"]
                 lte_ = raw["lte"]
                 if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value = _new_object(cls)
                     value.eq = _s.to_date(eq_)
                     value.gte = _s.to_date(gte_)
                     value.lte = _s.to_date(lte_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
@@ -848,6 +1064,28 @@ class ListRoomSessionsFilterDateEndedAt:
         value.lte = _s.to_date(lte_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                value = _new_object(cls)
+                value.eq = _s.to_date(eq_)
+                value.gte = _s.to_date(gte_)
+                value.lte = _s.to_date(lte_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -863,6 +1101,7 @@ class ListRoomSessionsFilterDateEndedAt:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class ListRoomSessionsFilterDateUpdatedAt:
 
@@ -893,21 +1132,21 @@ class ListRoomSessionsFilterDateUpdatedAt:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
             try:  # with as many keys as declared, none is unknown if all are found
                 eq_ = raw["eq"]
                 gte_ = raw["gte"]
                 lte_ = raw["lte"]
                 if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value = _new_object(cls)
                     value.eq = _s.to_date(eq_)
                     value.gte = _s.to_date(gte_)
                     value.lte = _s.to_date(lte_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
@@ -916,6 +1155,28 @@ class ListRoomSessionsFilterDateUpdatedAt:
         value.lte = _s.to_date(lte_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                value = _new_object(cls)
+                value.eq = _s.to_date(eq_)
+                value.gte = _s.to_date(gte_)
+                value.lte = _s.to_date(lte_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -931,6 +1192,7 @@ class ListRoomSessionsFilterDateUpdatedAt:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class VideoPageConsolidated:
 
@@ -958,25 +1220,45 @@ class VideoPageConsolidated:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
             try:  # with as many keys as declared, none is unknown if all are found
                 number_ = raw["number"]
                 size_ = raw["size"]
                 if number_ is not None and size_ is not None:
+                    value = _new_object(cls)
                     value.number = number_
                     value.size = size_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         number_ = raw.get("number")
         value.number = number_
         size_ = raw.get("size")
         value.size = size_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                number_ = raw["number"]
+                size_ = raw["size"]
+                value = _new_object(cls)
+                value.number = number_
+                value.size = size_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -990,6 +1272,7 @@ class VideoPageConsolidated:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class ListRoomSessionsResponse:
 
@@ -1015,25 +1298,45 @@ class ListRoomSessionsResponse:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
             try:  # with as many keys as declared, none is unknown if all are found
                 data_ = raw["data"]
                 meta_ = raw["meta"]
                 if data_ is not None and meta_ is not None:
-                    value.data = _decode_list_of_room_session(data_)
+                    value = _new_object(cls)
+                    value.data = _decode_list__room_session(data_)
                     value.meta = _decode_pagination_meta(meta_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         data_ = raw.get("data")
-        value.data = _decode_list_of_room_session(data_)
+        value.data = _decode_list__room_session(data_)
         meta_ = raw.get("meta")
         value.meta = _decode_pagination_meta(meta_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                meta_ = raw["meta"]
+                value = _new_object(cls)
+                value.data = _valid_list__room_session(data_)
+                value.meta = _valid__pagination_meta(meta_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1047,6 +1350,7 @@ class ListRoomSessionsResponse:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class VideoGenericErrorResponse:
 
@@ -1072,25 +1376,45 @@ class VideoGenericErrorResponse:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
             try:  # with as many keys as declared, none is unknown if all are found
                 message_ = raw["message"]
                 success_ = raw["success"]
                 if message_ is not None and success_ is not None:
+                    value = _new_object(cls)
                     value.message = message_
                     value.success = success_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         message_ = raw.get("message")
         value.message = message_
         success_ = raw.get("success")
         value.success = success_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                message_ = raw["message"]
+                success_ = raw["success"]
+                value = _new_object(cls)
+                value.message = message_
+                value.success = success_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1104,6 +1428,7 @@ class VideoGenericErrorResponse:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class ViewRoomSessionResponse:
 
@@ -1125,21 +1450,39 @@ class ViewRoomSessionResponse:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 data_ = raw["data"]
                 if data_ is not None:
+                    value = _new_object(cls)
                     value.data = _decode_room_session(data_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         data_ = raw.get("data")
         value.data = _decode_room_session(data_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                value = _new_object(cls)
+                value.data = _valid__room_session(data_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1151,6 +1494,7 @@ class ViewRoomSessionResponse:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class EndSessionResponse:
 
@@ -1172,21 +1516,39 @@ class EndSessionResponse:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 data_ = raw["data"]
                 if data_ is not None:
+                    value = _new_object(cls)
                     value.data = _decode_end_session_response_data(data_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         data_ = raw.get("data")
         value.data = _decode_end_session_response_data(data_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                value = _new_object(cls)
+                value.data = _valid__end_session_response_data(data_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1198,6 +1560,7 @@ class EndSessionResponse:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class EndSessionResponseData:
 
@@ -1219,21 +1582,39 @@ class EndSessionResponseData:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 result_ = raw["result"]
                 if result_ is not None:
+                    value = _new_object(cls)
                     value.result = result_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         result_ = raw.get("result")
         value.result = result_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                result_ = raw["result"]
+                value = _new_object(cls)
+                value.result = result_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1245,6 +1626,7 @@ class EndSessionResponseData:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class KickParticipantInSessionResponse:
 
@@ -1266,23 +1648,41 @@ class KickParticipantInSessionResponse:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 data_ = raw["data"]
                 if data_ is not None:
+                    value = _new_object(cls)
                     value.data = _decode_kick_participant_in_session_response_data(
                         data_
                     )
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         data_ = raw.get("data")
         value.data = _decode_kick_participant_in_session_response_data(data_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                value = _new_object(cls)
+                value.data = _valid__kick_participant_in_session_response_data(data_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1294,6 +1694,7 @@ class KickParticipantInSessionResponse:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class KickParticipantInSessionResponseData:
 
@@ -1315,21 +1716,39 @@ class KickParticipantInSessionResponseData:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 result_ = raw["result"]
                 if result_ is not None:
+                    value = _new_object(cls)
                     value.result = result_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         result_ = raw.get("result")
         value.result = result_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                result_ = raw["result"]
+                value = _new_object(cls)
+                value.result = result_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1341,6 +1760,7 @@ class KickParticipantInSessionResponseData:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class MuteParticipantInSessionResponse:
 
@@ -1362,23 +1782,41 @@ class MuteParticipantInSessionResponse:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 data_ = raw["data"]
                 if data_ is not None:
+                    value = _new_object(cls)
                     value.data = _decode_mute_participant_in_session_response_data(
                         data_
                     )
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         data_ = raw.get("data")
         value.data = _decode_mute_participant_in_session_response_data(data_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                value = _new_object(cls)
+                value.data = _valid__mute_participant_in_session_response_data(data_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1390,6 +1828,7 @@ class MuteParticipantInSessionResponse:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class MuteParticipantInSessionResponseData:
 
@@ -1411,21 +1850,39 @@ class MuteParticipantInSessionResponseData:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 result_ = raw["result"]
                 if result_ is not None:
+                    value = _new_object(cls)
                     value.result = result_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         result_ = raw.get("result")
         value.result = result_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                result_ = raw["result"]
+                value = _new_object(cls)
+                value.result = result_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1437,6 +1894,7 @@ class MuteParticipantInSessionResponseData:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class UnmuteParticipantInSessionResponse:
 
@@ -1458,23 +1916,41 @@ class UnmuteParticipantInSessionResponse:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 data_ = raw["data"]
                 if data_ is not None:
+                    value = _new_object(cls)
                     value.data = _decode_unmute_participant_in_session_response_data(
                         data_
                     )
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         data_ = raw.get("data")
         value.data = _decode_unmute_participant_in_session_response_data(data_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                value = _new_object(cls)
+                value.data = _valid__unmute_participant_in_session_response_data(data_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1486,6 +1962,7 @@ class UnmuteParticipantInSessionResponse:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class UnmuteParticipantInSessionResponseData:
 
@@ -1507,21 +1984,39 @@ class UnmuteParticipantInSessionResponseData:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 1:
             try:  # with as many keys as declared, none is unknown if all are found
                 result_ = raw["result"]
                 if result_ is not None:
+                    value = _new_object(cls)
                     value.result = result_
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         result_ = raw.get("result")
         value.result = result_
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 1:
+            try:  # with as many keys as declared, none is unknown if all are found
+                result_ = raw["result"]
+                value = _new_object(cls)
+                value.result = result_
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1533,6 +2028,7 @@ class UnmuteParticipantInSessionResponseData:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class RetrieveListRoomParticipantsFilter:
 
@@ -1563,7 +2059,6 @@ class RetrieveListRoomParticipantsFilter:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 4:
             try:  # with as many keys as declared, none is unknown if all are found
                 context_ = raw["context"]
@@ -1576,6 +2071,7 @@ class RetrieveListRoomParticipantsFilter:
                     and date_left_at_ is not None
                     and date_updated_at_ is not None
                 ):
+                    value = _new_object(cls)
                     value.context = context_
                     value.date_joined_at = (
                         _decode_retrieve_list_room_participants_filter_date_joined_at(
@@ -1592,11 +2088,11 @@ class RetrieveListRoomParticipantsFilter:
                             date_updated_at_
                         )
                     )
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         context_ = raw.get("context")
         value.context = context_
         date_joined_at_ = raw.get("date_joined_at")
@@ -1618,6 +2114,42 @@ class RetrieveListRoomParticipantsFilter:
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
 
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 4:
+            try:  # with as many keys as declared, none is unknown if all are found
+                context_ = raw["context"]
+                date_joined_at_ = raw["date_joined_at"]
+                date_left_at_ = raw["date_left_at"]
+                date_updated_at_ = raw["date_updated_at"]
+                value = _new_object(cls)
+                value.context = context_
+                value.date_joined_at = (
+                    _valid__retrieve_list_room_participants_filter_date_joined_at(
+                        date_joined_at_
+                    )
+                )
+                value.date_left_at = (
+                    _valid__retrieve_list_room_participants_filter_date_left_at(
+                        date_left_at_
+                    )
+                )
+                value.date_updated_at = (
+                    _valid__retrieve_list_room_participants_filter_date_updated_at(
+                        date_updated_at_
+                    )
+                )
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
         out: dict[str, Any] = {}
@@ -1634,6 +2166,7 @@ class RetrieveListRoomParticipantsFilter:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class RetrieveListRoomParticipantsFilterDateJoinedAt:
 
@@ -1664,21 +2197,21 @@ class RetrieveListRoomParticipantsFilterDateJoinedAt:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
             try:  # with as many keys as declared, none is unknown if all are found
                 eq_ = raw["eq"]
                 gte_ = raw["gte"]
                 lte_ = raw["lte"]
                 if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value = _new_object(cls)
                     value.eq = _s.to_date(eq_)
                     value.gte = _s.to_date(gte_)
                     value.lte = _s.to_date(lte_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
@@ -1687,6 +2220,28 @@ class RetrieveListRoomParticipantsFilterDateJoinedAt:
         value.lte = _s.to_date(lte_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                value = _new_object(cls)
+                value.eq = _s.to_date(eq_)
+                value.gte = _s.to_date(gte_)
+                value.lte = _s.to_date(lte_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1702,6 +2257,7 @@ class RetrieveListRoomParticipantsFilterDateJoinedAt:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class RetrieveListRoomParticipantsFilterDateLeftAt:
 
@@ -1732,21 +2288,21 @@ class RetrieveListRoomParticipantsFilterDateLeftAt:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
             try:  # with as many keys as declared, none is unknown if all are found
                 eq_ = raw["eq"]
                 gte_ = raw["gte"]
                 lte_ = raw["lte"]
                 if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value = _new_object(cls)
                     value.eq = _s.to_date(eq_)
                     value.gte = _s.to_date(gte_)
                     value.lte = _s.to_date(lte_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
@@ -1755,6 +2311,28 @@ class RetrieveListRoomParticipantsFilterDateLeftAt:
         value.lte = _s.to_date(lte_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                value = _new_object(cls)
+                value.eq = _s.to_date(eq_)
+                value.gte = _s.to_date(gte_)
+                value.lte = _s.to_date(lte_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1770,6 +2348,7 @@ class RetrieveListRoomParticipantsFilterDateLeftAt:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class RetrieveListRoomParticipantsFilterDateUpdatedAt:
 
@@ -1800,21 +2379,21 @@ class RetrieveListRoomParticipantsFilterDateUpdatedAt:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 3:
             try:  # with as many keys as declared, none is unknown if all are found
                 eq_ = raw["eq"]
                 gte_ = raw["gte"]
                 lte_ = raw["lte"]
                 if eq_ is not None and gte_ is not None and lte_ is not None:
+                    value = _new_object(cls)
                     value.eq = _s.to_date(eq_)
                     value.gte = _s.to_date(gte_)
                     value.lte = _s.to_date(lte_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         eq_ = raw.get("eq")
         value.eq = _s.to_date(eq_)
         gte_ = raw.get("gte")
@@ -1823,6 +2402,28 @@ class RetrieveListRoomParticipantsFilterDateUpdatedAt:
         value.lte = _s.to_date(lte_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 3:
+            try:  # with as many keys as declared, none is unknown if all are found
+                eq_ = raw["eq"]
+                gte_ = raw["gte"]
+                lte_ = raw["lte"]
+                value = _new_object(cls)
+                value.eq = _s.to_date(eq_)
+                value.gte = _s.to_date(gte_)
+                value.lte = _s.to_date(lte_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1838,6 +2439,7 @@ class RetrieveListRoomParticipantsFilterDateUpdatedAt:
         return out
 
 
+@_s.lazy_extras
 @dataclasses.dataclass(kw_only=True, slots=True)
 class RetrieveListRoomParticipantsResponse:
 
@@ -1863,25 +2465,45 @@ class RetrieveListRoomParticipantsResponse:
         # no nulls and timestamps with an offset; anything else falls through to
         # the exact path below.
         raw: Any = data
-        value = _new_object(cls)
         if type(raw) is dict and len(raw) == 2:
             try:  # with as many keys as declared, none is unknown if all are found
                 data_ = raw["data"]
                 meta_ = raw["meta"]
                 if data_ is not None and meta_ is not None:
-                    value.data = _decode_list_of_room_participant(data_)
+                    value = _new_object(cls)
+                    value.data = _decode_list__room_participant(data_)
                     value.meta = _decode_pagination_meta(meta_)
-                    value.extra_fields = {}
                     value._cg_nulls = _NO_NULLS
                     return value
             except KeyError:
                 pass  # a declared key missing
+        value = _new_object(cls)
         data_ = raw.get("data")
-        value.data = _decode_list_of_room_participant(data_)
+        value.data = _decode_list__room_participant(data_)
         meta_ = raw.get("meta")
         value.meta = _decode_pagination_meta(meta_)
         _s.keep_rest(value, data, cls._CG_KEYS)
         return value
+
+    @classmethod
+    def from_validated(cls, data: Mapping[str, Any]) -> Self:
+        """Build from wire JSON its validator accepted, as from_dict does, checking less."""
+        # What the validator proved is not checked again: no null where the schema
+        # allows none, and every date-time has an offset. Anything the fast path
+        # does not take goes to from_dict.
+        raw: Any = data
+        if type(raw) is dict and len(raw) == 2:
+            try:  # with as many keys as declared, none is unknown if all are found
+                data_ = raw["data"]
+                meta_ = raw["meta"]
+                value = _new_object(cls)
+                value.data = _valid_list__room_participant(data_)
+                value.meta = _valid__pagination_meta(meta_)
+                value._cg_nulls = _NO_NULLS
+                return value
+            except KeyError:
+                pass  # a declared key missing
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the wire JSON: absent stays absent, null stays null."""
@@ -1897,55 +2519,110 @@ class RetrieveListRoomParticipantsResponse:
 
 # Bound once: a comprehension calling these skips binding the classmethod per item.
 _from_actions_participants_request = ActionsParticipantsRequest.from_dict
+_from_valid__actions_participants_request = ActionsParticipantsRequest.from_validated
 _from_pagination_meta = PaginationMeta.from_dict
+_from_valid__pagination_meta = PaginationMeta.from_validated
 _from_room_participant = RoomParticipant.from_dict
+_from_valid__room_participant = RoomParticipant.from_validated
 _from_room_session = RoomSession.from_dict
+_from_valid__room_session = RoomSession.from_validated
 _from_video_error = VideoError.from_dict
+_from_valid__video_error = VideoError.from_validated
 _from_video_error_source = VideoErrorSource.from_dict
+_from_valid__video_error_source = VideoErrorSource.from_validated
 _from_list_room_sessions_filter = ListRoomSessionsFilter.from_dict
+_from_valid__list_room_sessions_filter = ListRoomSessionsFilter.from_validated
 _from_list_room_sessions_filter_date_created_at = (
     ListRoomSessionsFilterDateCreatedAt.from_dict
+)
+_from_valid__list_room_sessions_filter_date_created_at = (
+    ListRoomSessionsFilterDateCreatedAt.from_validated
 )
 _from_list_room_sessions_filter_date_ended_at = (
     ListRoomSessionsFilterDateEndedAt.from_dict
 )
+_from_valid__list_room_sessions_filter_date_ended_at = (
+    ListRoomSessionsFilterDateEndedAt.from_validated
+)
 _from_list_room_sessions_filter_date_updated_at = (
     ListRoomSessionsFilterDateUpdatedAt.from_dict
 )
+_from_valid__list_room_sessions_filter_date_updated_at = (
+    ListRoomSessionsFilterDateUpdatedAt.from_validated
+)
 _from_video_page_consolidated = VideoPageConsolidated.from_dict
+_from_valid__video_page_consolidated = VideoPageConsolidated.from_validated
 _from_list_room_sessions_response = ListRoomSessionsResponse.from_dict
+_from_valid__list_room_sessions_response = ListRoomSessionsResponse.from_validated
 _from_video_generic_error_response = VideoGenericErrorResponse.from_dict
+_from_valid__video_generic_error_response = VideoGenericErrorResponse.from_validated
 _from_view_room_session_response = ViewRoomSessionResponse.from_dict
+_from_valid__view_room_session_response = ViewRoomSessionResponse.from_validated
 _from_end_session_response = EndSessionResponse.from_dict
+_from_valid__end_session_response = EndSessionResponse.from_validated
 _from_end_session_response_data = EndSessionResponseData.from_dict
+_from_valid__end_session_response_data = EndSessionResponseData.from_validated
 _from_kick_participant_in_session_response = KickParticipantInSessionResponse.from_dict
+_from_valid__kick_participant_in_session_response = (
+    KickParticipantInSessionResponse.from_validated
+)
 _from_kick_participant_in_session_response_data = (
     KickParticipantInSessionResponseData.from_dict
 )
+_from_valid__kick_participant_in_session_response_data = (
+    KickParticipantInSessionResponseData.from_validated
+)
 _from_mute_participant_in_session_response = MuteParticipantInSessionResponse.from_dict
+_from_valid__mute_participant_in_session_response = (
+    MuteParticipantInSessionResponse.from_validated
+)
 _from_mute_participant_in_session_response_data = (
     MuteParticipantInSessionResponseData.from_dict
+)
+_from_valid__mute_participant_in_session_response_data = (
+    MuteParticipantInSessionResponseData.from_validated
 )
 _from_unmute_participant_in_session_response = (
     UnmuteParticipantInSessionResponse.from_dict
 )
+_from_valid__unmute_participant_in_session_response = (
+    UnmuteParticipantInSessionResponse.from_validated
+)
 _from_unmute_participant_in_session_response_data = (
     UnmuteParticipantInSessionResponseData.from_dict
+)
+_from_valid__unmute_participant_in_session_response_data = (
+    UnmuteParticipantInSessionResponseData.from_validated
 )
 _from_retrieve_list_room_participants_filter = (
     RetrieveListRoomParticipantsFilter.from_dict
 )
+_from_valid__retrieve_list_room_participants_filter = (
+    RetrieveListRoomParticipantsFilter.from_validated
+)
 _from_retrieve_list_room_participants_filter_date_joined_at = (
     RetrieveListRoomParticipantsFilterDateJoinedAt.from_dict
+)
+_from_valid__retrieve_list_room_participants_filter_date_joined_at = (
+    RetrieveListRoomParticipantsFilterDateJoinedAt.from_validated
 )
 _from_retrieve_list_room_participants_filter_date_left_at = (
     RetrieveListRoomParticipantsFilterDateLeftAt.from_dict
 )
+_from_valid__retrieve_list_room_participants_filter_date_left_at = (
+    RetrieveListRoomParticipantsFilterDateLeftAt.from_validated
+)
 _from_retrieve_list_room_participants_filter_date_updated_at = (
     RetrieveListRoomParticipantsFilterDateUpdatedAt.from_dict
 )
+_from_valid__retrieve_list_room_participants_filter_date_updated_at = (
+    RetrieveListRoomParticipantsFilterDateUpdatedAt.from_validated
+)
 _from_retrieve_list_room_participants_response = (
     RetrieveListRoomParticipantsResponse.from_dict
+)
+_from_valid__retrieve_list_room_participants_response = (
+    RetrieveListRoomParticipantsResponse.from_validated
 )
 
 
@@ -1955,10 +2632,22 @@ def _decode_actions_participants_request(value: Any) -> Any:
     return value
 
 
+def _valid__actions_participants_request(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__actions_participants_request(value)
+    return _decode_actions_participants_request(value)
+
+
 def _decode_pagination_meta(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_pagination_meta(value)
     return value
+
+
+def _valid__pagination_meta(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__pagination_meta(value)
+    return _decode_pagination_meta(value)
 
 
 def _decode_room_participant(value: Any) -> Any:
@@ -1967,10 +2656,22 @@ def _decode_room_participant(value: Any) -> Any:
     return value
 
 
+def _valid__room_participant(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__room_participant(value)
+    return _decode_room_participant(value)
+
+
 def _decode_room_session(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_room_session(value)
     return value
+
+
+def _valid__room_session(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__room_session(value)
+    return _decode_room_session(value)
 
 
 def _decode_video_error(value: Any) -> Any:
@@ -1979,10 +2680,22 @@ def _decode_video_error(value: Any) -> Any:
     return value
 
 
+def _valid__video_error(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__video_error(value)
+    return _decode_video_error(value)
+
+
 def _decode_video_error_source(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_video_error_source(value)
     return value
+
+
+def _valid__video_error_source(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__video_error_source(value)
+    return _decode_video_error_source(value)
 
 
 def _decode_list_room_sessions_filter(value: Any) -> Any:
@@ -1991,10 +2704,22 @@ def _decode_list_room_sessions_filter(value: Any) -> Any:
     return value
 
 
+def _valid__list_room_sessions_filter(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__list_room_sessions_filter(value)
+    return _decode_list_room_sessions_filter(value)
+
+
 def _decode_list_room_sessions_filter_date_created_at(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_list_room_sessions_filter_date_created_at(value)
     return value
+
+
+def _valid__list_room_sessions_filter_date_created_at(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__list_room_sessions_filter_date_created_at(value)
+    return _decode_list_room_sessions_filter_date_created_at(value)
 
 
 def _decode_list_room_sessions_filter_date_ended_at(value: Any) -> Any:
@@ -2003,10 +2728,22 @@ def _decode_list_room_sessions_filter_date_ended_at(value: Any) -> Any:
     return value
 
 
+def _valid__list_room_sessions_filter_date_ended_at(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__list_room_sessions_filter_date_ended_at(value)
+    return _decode_list_room_sessions_filter_date_ended_at(value)
+
+
 def _decode_list_room_sessions_filter_date_updated_at(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_list_room_sessions_filter_date_updated_at(value)
     return value
+
+
+def _valid__list_room_sessions_filter_date_updated_at(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__list_room_sessions_filter_date_updated_at(value)
+    return _decode_list_room_sessions_filter_date_updated_at(value)
 
 
 def _decode_video_page_consolidated(value: Any) -> Any:
@@ -2015,10 +2752,22 @@ def _decode_video_page_consolidated(value: Any) -> Any:
     return value
 
 
+def _valid__video_page_consolidated(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__video_page_consolidated(value)
+    return _decode_video_page_consolidated(value)
+
+
 def _decode_list_room_sessions_response(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_list_room_sessions_response(value)
     return value
+
+
+def _valid__list_room_sessions_response(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__list_room_sessions_response(value)
+    return _decode_list_room_sessions_response(value)
 
 
 def _decode_video_generic_error_response(value: Any) -> Any:
@@ -2027,10 +2776,22 @@ def _decode_video_generic_error_response(value: Any) -> Any:
     return value
 
 
+def _valid__video_generic_error_response(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__video_generic_error_response(value)
+    return _decode_video_generic_error_response(value)
+
+
 def _decode_view_room_session_response(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_view_room_session_response(value)
     return value
+
+
+def _valid__view_room_session_response(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__view_room_session_response(value)
+    return _decode_view_room_session_response(value)
 
 
 def _decode_end_session_response(value: Any) -> Any:
@@ -2039,10 +2800,22 @@ def _decode_end_session_response(value: Any) -> Any:
     return value
 
 
+def _valid__end_session_response(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__end_session_response(value)
+    return _decode_end_session_response(value)
+
+
 def _decode_end_session_response_data(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_end_session_response_data(value)
     return value
+
+
+def _valid__end_session_response_data(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__end_session_response_data(value)
+    return _decode_end_session_response_data(value)
 
 
 def _decode_kick_participant_in_session_response(value: Any) -> Any:
@@ -2051,10 +2824,22 @@ def _decode_kick_participant_in_session_response(value: Any) -> Any:
     return value
 
 
+def _valid__kick_participant_in_session_response(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__kick_participant_in_session_response(value)
+    return _decode_kick_participant_in_session_response(value)
+
+
 def _decode_kick_participant_in_session_response_data(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_kick_participant_in_session_response_data(value)
     return value
+
+
+def _valid__kick_participant_in_session_response_data(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__kick_participant_in_session_response_data(value)
+    return _decode_kick_participant_in_session_response_data(value)
 
 
 def _decode_mute_participant_in_session_response(value: Any) -> Any:
@@ -2063,10 +2848,22 @@ def _decode_mute_participant_in_session_response(value: Any) -> Any:
     return value
 
 
+def _valid__mute_participant_in_session_response(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__mute_participant_in_session_response(value)
+    return _decode_mute_participant_in_session_response(value)
+
+
 def _decode_mute_participant_in_session_response_data(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_mute_participant_in_session_response_data(value)
     return value
+
+
+def _valid__mute_participant_in_session_response_data(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__mute_participant_in_session_response_data(value)
+    return _decode_mute_participant_in_session_response_data(value)
 
 
 def _decode_unmute_participant_in_session_response(value: Any) -> Any:
@@ -2075,10 +2872,22 @@ def _decode_unmute_participant_in_session_response(value: Any) -> Any:
     return value
 
 
+def _valid__unmute_participant_in_session_response(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__unmute_participant_in_session_response(value)
+    return _decode_unmute_participant_in_session_response(value)
+
+
 def _decode_unmute_participant_in_session_response_data(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_unmute_participant_in_session_response_data(value)
     return value
+
+
+def _valid__unmute_participant_in_session_response_data(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__unmute_participant_in_session_response_data(value)
+    return _decode_unmute_participant_in_session_response_data(value)
 
 
 def _decode_retrieve_list_room_participants_filter(value: Any) -> Any:
@@ -2087,10 +2896,22 @@ def _decode_retrieve_list_room_participants_filter(value: Any) -> Any:
     return value
 
 
+def _valid__retrieve_list_room_participants_filter(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__retrieve_list_room_participants_filter(value)
+    return _decode_retrieve_list_room_participants_filter(value)
+
+
 def _decode_retrieve_list_room_participants_filter_date_joined_at(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_retrieve_list_room_participants_filter_date_joined_at(value)
     return value
+
+
+def _valid__retrieve_list_room_participants_filter_date_joined_at(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__retrieve_list_room_participants_filter_date_joined_at(value)
+    return _decode_retrieve_list_room_participants_filter_date_joined_at(value)
 
 
 def _decode_retrieve_list_room_participants_filter_date_left_at(value: Any) -> Any:
@@ -2099,10 +2920,24 @@ def _decode_retrieve_list_room_participants_filter_date_left_at(value: Any) -> A
     return value
 
 
+def _valid__retrieve_list_room_participants_filter_date_left_at(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__retrieve_list_room_participants_filter_date_left_at(value)
+    return _decode_retrieve_list_room_participants_filter_date_left_at(value)
+
+
 def _decode_retrieve_list_room_participants_filter_date_updated_at(value: Any) -> Any:
     if isinstance(value, (dict, Mapping)):
         return _from_retrieve_list_room_participants_filter_date_updated_at(value)
     return value
+
+
+def _valid__retrieve_list_room_participants_filter_date_updated_at(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__retrieve_list_room_participants_filter_date_updated_at(
+            value
+        )
+    return _decode_retrieve_list_room_participants_filter_date_updated_at(value)
 
 
 def _decode_retrieve_list_room_participants_response(value: Any) -> Any:
@@ -2111,27 +2946,182 @@ def _decode_retrieve_list_room_participants_response(value: Any) -> Any:
     return value
 
 
-def _decode_list_of_room_participant(value: Any) -> Any:
-    if isinstance(value, list):
-        return [
-            (
-                _from_room_participant(_item)
-                if type(_item) is dict
-                else _decode_room_participant(_item)
-            )
-            for _item in value
-        ]
-    return value
+def _valid__retrieve_list_room_participants_response(value: Any) -> Any:
+    if type(value) is dict:
+        return _from_valid__retrieve_list_room_participants_response(value)
+    return _decode_retrieve_list_room_participants_response(value)
 
 
-def _decode_list_of_room_session(value: Any) -> Any:
-    if isinstance(value, list):
-        return [
-            (
-                _from_room_session(_item)
-                if type(_item) is dict
-                else _decode_room_session(_item)
-            )
-            for _item in value
-        ]
-    return value
+def _decode_list__room_participant(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    out: list[Any] = []
+    append = out.append
+    for raw in items:
+        if type(raw) is dict and len(raw) == 7:
+            try:  # with as many keys as declared, none is unknown if all are found
+                context_ = raw["context"]
+                id_ = raw["id"]
+                joined_at_ = raw["joined_at"]
+                left_at_ = raw["left_at"]
+                record_type_ = raw["record_type"]
+                session_id_ = raw["session_id"]
+                updated_at_ = raw["updated_at"]
+                _t0 = _parse_stamp(joined_at_)
+                _t1 = _parse_stamp(left_at_)
+                _t2 = _parse_stamp(updated_at_)
+                if (
+                    context_ is not None
+                    and id_ is not None
+                    and record_type_ is not None
+                    and session_id_ is not None
+                    and _t0.tzinfo is not None
+                    and _t1.tzinfo is not None
+                    and _t2.tzinfo is not None
+                ):
+                    value = _new_object(RoomParticipant)
+                    value.context = context_
+                    value.id = id_
+                    value.joined_at = _t0
+                    value._cg_wire_joined_at = joined_at_
+                    value.left_at = _t1
+                    value._cg_wire_left_at = left_at_
+                    value.record_type = record_type_
+                    value.session_id = session_id_
+                    value.updated_at = _t2
+                    value._cg_wire_updated_at = updated_at_
+                    value._cg_nulls = _NO_NULLS
+                    append(value)
+                    continue
+            except (KeyError, TypeError, ValueError):
+                pass  # a declared key missing, or a timestamp fromisoformat refuses
+        append(_decode_room_participant(raw))
+    return out
+
+
+def _valid_list__room_participant(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    out: list[Any] = []
+    append = out.append
+    for raw in items:
+        if type(raw) is dict and len(raw) == 7:
+            try:  # with as many keys as declared, none is unknown if all are found
+                context_ = raw["context"]
+                id_ = raw["id"]
+                joined_at_ = raw["joined_at"]
+                left_at_ = raw["left_at"]
+                record_type_ = raw["record_type"]
+                session_id_ = raw["session_id"]
+                updated_at_ = raw["updated_at"]
+                _t0 = _parse_stamp(joined_at_)
+                _t1 = _parse_stamp(left_at_)
+                _t2 = _parse_stamp(updated_at_)
+                value = _new_object(RoomParticipant)
+                value.context = context_
+                value.id = id_
+                value.joined_at = _t0
+                value._cg_wire_joined_at = joined_at_
+                value.left_at = _t1
+                value._cg_wire_left_at = left_at_
+                value.record_type = record_type_
+                value.session_id = session_id_
+                value.updated_at = _t2
+                value._cg_wire_updated_at = updated_at_
+                value._cg_nulls = _NO_NULLS
+                append(value)
+                continue
+            except (KeyError, TypeError, ValueError):
+                pass  # a declared key missing, or a timestamp fromisoformat refuses
+        append(_decode_room_participant(raw))
+    return out
+
+
+def _decode_list__room_session(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    out: list[Any] = []
+    append = out.append
+    for raw in items:
+        if type(raw) is dict and len(raw) == 8:
+            try:  # with as many keys as declared, none is unknown if all are found
+                active_ = raw["active"]
+                created_at_ = raw["created_at"]
+                ended_at_ = raw["ended_at"]
+                id_ = raw["id"]
+                participants_ = raw["participants"]
+                record_type_ = raw["record_type"]
+                room_id_ = raw["room_id"]
+                updated_at_ = raw["updated_at"]
+                _t0 = _parse_stamp(created_at_)
+                _t1 = _parse_stamp(ended_at_)
+                _t2 = _parse_stamp(updated_at_)
+                if (
+                    active_ is not None
+                    and id_ is not None
+                    and participants_ is not None
+                    and record_type_ is not None
+                    and room_id_ is not None
+                    and _t0.tzinfo is not None
+                    and _t1.tzinfo is not None
+                    and _t2.tzinfo is not None
+                ):
+                    value = _new_object(RoomSession)
+                    value.active = active_
+                    value.created_at = _t0
+                    value._cg_wire_created_at = created_at_
+                    value.ended_at = _t1
+                    value._cg_wire_ended_at = ended_at_
+                    value.id = id_
+                    value.participants = _decode_list__room_participant(participants_)
+                    value.record_type = record_type_
+                    value.room_id = room_id_
+                    value.updated_at = _t2
+                    value._cg_wire_updated_at = updated_at_
+                    value._cg_nulls = _NO_NULLS
+                    append(value)
+                    continue
+            except (KeyError, TypeError, ValueError):
+                pass  # a declared key missing, or a timestamp fromisoformat refuses
+        append(_decode_room_session(raw))
+    return out
+
+
+def _valid_list__room_session(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    out: list[Any] = []
+    append = out.append
+    for raw in items:
+        if type(raw) is dict and len(raw) == 8:
+            try:  # with as many keys as declared, none is unknown if all are found
+                active_ = raw["active"]
+                created_at_ = raw["created_at"]
+                ended_at_ = raw["ended_at"]
+                id_ = raw["id"]
+                participants_ = raw["participants"]
+                record_type_ = raw["record_type"]
+                room_id_ = raw["room_id"]
+                updated_at_ = raw["updated_at"]
+                _t0 = _parse_stamp(created_at_)
+                _t1 = _parse_stamp(ended_at_)
+                _t2 = _parse_stamp(updated_at_)
+                value = _new_object(RoomSession)
+                value.active = active_
+                value.created_at = _t0
+                value._cg_wire_created_at = created_at_
+                value.ended_at = _t1
+                value._cg_wire_ended_at = ended_at_
+                value.id = id_
+                value.participants = _valid_list__room_participant(participants_)
+                value.record_type = record_type_
+                value.room_id = room_id_
+                value.updated_at = _t2
+                value._cg_wire_updated_at = updated_at_
+                value._cg_nulls = _NO_NULLS
+                append(value)
+                continue
+            except (KeyError, TypeError, ValueError):
+                pass  # a declared key missing, or a timestamp fromisoformat refuses
+        append(_decode_room_session(raw))
+    return out

@@ -135,6 +135,29 @@ def test_real_server_drift_is_lenient_by_default_and_caught_in_strict_mode(
     assert info.value.path == "/data/ended_at"
 
 
+def test_strict_mode_decodes_what_it_validated_with_from_validated(
+    rooms: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    valid = {**LIVE_SESSION, "ended_at": "2021-04-16T10:24:55.962200Z"}
+    used: list[str] = []
+    for name in ("from_dict", "from_validated"):
+        method = getattr(rooms.ViewRoomSessionResponse, name).__func__
+
+        def spy(cls: Any, data: Any, _name: str = name, _method: Any = method) -> Any:
+            used.append(_name)
+            return _method(cls, data)
+
+        spy.__name__ = name  # the client knows a model's decoders by name
+        monkeypatch.setattr(rooms.ViewRoomSessionResponse, name, classmethod(spy))
+    strict = client(rooms, recorder({"data": valid}, []), strict=True)
+    assert strict.rooms.sessions.retrieve(SESSION_ID).to_dict() == {"data": valid}
+    assert used == ["from_validated"]
+    used.clear()
+    lenient = client(rooms, recorder({"data": valid}, []))
+    assert lenient.rooms.sessions.retrieve(SESSION_ID).to_dict() == {"data": valid}
+    assert used == ["from_dict"]
+
+
 def test_unknown_fields_and_enum_values_are_kept(rooms: ModuleType) -> None:
     drifted = {**LIVE_SESSION, "ended_at": "2021-04-16T10:24:55Z", "region": "eu"}
     api = client(rooms, recorder({"data": drifted, "next": 1}, []))

@@ -123,6 +123,8 @@ def test_every_example_passes_validators_and_round_trips(
         if model.kind == "object":
             decoded = cls.from_dict(example.value)
             assert decoded.to_dict() == example.value, label
+            trusted = cls.from_validated(example.value)  # it passed the validator
+            assert trusted == decoded and trusted.to_dict() == example.value, label
         checked += 1
     assert checked >= 10
 

@@ -5,8 +5,11 @@ exact round trip either way."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib
+import json
 import os
+import pickle
 import subprocess
 import sys
 from collections import defaultdict
@@ -20,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.differential.strategies import Generator
 from tests.paths import GENERATED, ROOT
 
 PARTICIPANT = {
@@ -281,6 +285,13 @@ components:
       type: object
       properties:
         empties: {type: array, items: {$ref: '#/components/schemas/Empty'}}
+    Tagged:
+      type: object
+      required: [code, label, entries]
+      properties:
+        code: {type: string}
+        label: {type: [string, "null"]}
+        entries: {type: array, items: {$ref: '#/components/schemas/Entry'}}
 """
 
 
@@ -343,3 +354,79 @@ def test_model_without_properties(stamps: ModuleType) -> None:
     assert decoded.empties[1].extra_fields == {"x": None}
     assert decoded.to_dict() == payload
     assert stamps.Empty.from_dict({}).to_dict() == {}
+
+
+def test_from_validated_keeps_the_nulls_its_schema_allows(stamps: ModuleType) -> None:
+    payload = {"code": "a", "label": None, "entries": [{"note": "x"}, {}]}
+    trusted = stamps.Tagged.from_validated(payload)
+    assert trusted == stamps.Tagged.from_dict(payload)
+    assert trusted.to_dict() == payload  # label: null kept, not dropped as absent
+    assert [e.note for e in trusted.entries] == ["x", None]
+
+
+def test_extra_fields_is_made_once_and_owned(rooms: ModuleType) -> None:
+    a = rooms.RoomParticipant.from_dict(PARTICIPANT)
+    b = rooms.RoomParticipant.from_validated(PARTICIPANT)
+    assert a.extra_fields is a.extra_fields  # made on first read, then kept
+    a.extra_fields["x"] = 1
+    assert b.extra_fields == {} and a.to_dict() == {**PARTICIPANT, "x": 1}
+    b.extra_fields = {"y": 2}
+    assert b.to_dict() == {**PARTICIPANT, "y": 2}
+    made = rooms.RoomParticipant(id="x", extra_fields={"z": 3})
+    assert made.to_dict() == {"id": "x", "z": 3}
+    again = pickle.loads(pickle.dumps(rooms.RoomParticipant.from_dict(PARTICIPANT)))
+    assert again == rooms.RoomParticipant.from_dict(PARTICIPANT)
+    assert again.to_dict() == PARTICIPANT
+    replaced = dataclasses.replace(a, context="Bob")
+    assert replaced.extra_fields == {"x": 1} and replaced.context == "Bob"
+    assert "extra_fields" not in repr(a)
+
+
+def _object_models(rooms: ModuleType) -> list[tuple[type[Any], str]]:
+    schemas = GENERATED / "telnyx_rooms" / "schemas"
+    return [
+        (cls, path.stem)
+        for path in sorted(schemas.glob("*.json"))
+        if hasattr(cls := getattr(rooms.models, path.stem, None), "from_validated")
+    ]
+
+
+def test_from_validated_equals_from_dict_on_every_valid_instance(
+    rooms: ModuleType,
+) -> None:
+    models = _object_models(rooms)
+    assert len(models) >= 15
+    checked = 0
+    for cls, name in models:
+        document = json.loads(
+            (GENERATED / "telnyx_rooms" / "schemas" / f"{name}.json").read_text()
+        )
+        is_valid = getattr(rooms.validators, f"is_valid_{_snake(rooms, name)}")
+
+        @settings(max_examples=60, deadline=None, derandomize=True)
+        @given(Generator(document).instances())
+        def agree(instance: Any) -> None:
+            nonlocal checked
+            if not is_valid(instance):
+                return  # the strategy aims at valid instances but may miss
+            trusted, decoded = cls.from_validated(instance), cls.from_dict(instance)
+            assert trusted == decoded, name
+            assert trusted.to_dict() == instance, name
+            assert trusted._cg_nulls == decoded._cg_nulls, name
+            for field in dataclasses.fields(cls):
+                assert type(getattr(trusted, field.name)) is type(
+                    getattr(decoded, field.name)
+                ), (name, field.name)
+            checked += 1
+
+        agree()
+    assert checked >= 500
+
+
+def _snake(rooms: ModuleType, name: str) -> str:
+    return next(
+        s.removeprefix("is_valid_")
+        for s in dir(rooms.validators)
+        if s.startswith("is_valid_")
+        and s.removeprefix("is_valid_").replace("_", "") == name.lower()
+    )

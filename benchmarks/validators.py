@@ -363,7 +363,9 @@ def main() -> int:
         if decoded.to_dict() != payload:
             failures.append(f"from_dict/to_dict does not round-trip {n} participants")
         if RoomSession.from_validated(payload) != decoded:
-            failures.append(f"from_validated differs from from_dict on {n} participants")
+            failures.append(
+                f"from_validated differs from from_dict on {n} participants"
+            )
         if n and not isinstance(decoded.participants[0].joined_at, datetime):  # type: ignore[index]
             failures.append("from_dict did not decode timestamps to datetime")
     struct = msgspec.convert(payloads[10], SessionStruct)

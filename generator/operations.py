@@ -46,40 +46,57 @@ class OperationAnalyzer:
         self.resolver = resolver
         self.schemas = schemas
         self.config = config
-        self.ids = naming.Namespace("operation")
+        self.ids = self.namespace("operation", ("operation",))
         # Constructs read but not generated (they describe no call the client makes).
         self.notices: list[tuple[Location, str]] = []
         self.placements: dict[tuple[str, ...], naming.Namespace] = {}
 
     def operations(self) -> list[Operation]:
         """Return every operation in file order."""
-        root = self.resolver.root_target()
-        paths = root.value.get("paths") or {}
-        default_security = _security(root.value.get("security"))
         found: list[Operation] = []
-        for path in paths:
-            item = self.resolver.deref(root.child("paths", path))
-            for method in item.value:
-                if method in HTTP_METHODS:
-                    found.append(self._operation(item, path, method, default_security))
+        for path in self.paths():
+            found.extend(self.path_item(path))
         return found
+
+    def paths(self) -> list[str]:
+        """Return the paths of the spec in file order."""
+        return list(self.resolver.root.root.get("paths") or {})
+
+    def path_item(self, path: str) -> list[Operation]:
+        """Return the operations of one path item in file order."""
+        root = self.resolver.root_target()
+        default_security = _security(root.value.get("security"))
+        item = self.resolver.deref(root.child("paths", path))
+        return [
+            self._operation(item, path, method, default_security)
+            for method in item.value
+            if method in HTTP_METHODS
+        ]
 
     def webhooks(self) -> list[Webhook]:
         """Return every webhook (OpenAPI 3.1 ``webhooks``) in file order."""
-        root = self.resolver.root_target()
-        hooks = root.value.get("webhooks")
-        if not isinstance(hooks, dict):
-            return []
         names = naming.Namespace("webhook")
         found: list[Webhook] = []
-        for name in hooks:
-            item = self.resolver.deref(root.child("webhooks", name))
-            if not isinstance(item.value, dict):
-                raise SpecError(item.location(), "a webhook must be a path item object")
-            for method in item.value:
-                if method in HTTP_METHODS:
-                    found.append(self._webhook(item, str(name), method, names))
+        for name in self.webhook_names():
+            found.extend(self.webhook_item(name, names))
         return found
+
+    def webhook_names(self) -> list[str]:
+        """Return the names under ``webhooks`` in file order."""
+        hooks = self.resolver.root.root.get("webhooks")
+        return list(hooks) if isinstance(hooks, dict) else []
+
+    def webhook_item(self, name: str, names: naming.Namespace) -> list[Webhook]:
+        """Return the webhooks of one path item under ``webhooks``, naming them in
+        ``names`` (one namespace for all of them)."""
+        item = self.resolver.deref(self.resolver.root_target().child("webhooks", name))
+        if not isinstance(item.value, dict):
+            raise SpecError(item.location(), "a webhook must be a path item object")
+        return [
+            self._webhook(item, str(name), method, names)
+            for method in item.value
+            if method in HTTP_METHODS
+        ]
 
     def _webhook(
         self, item: Target, name: str, method: str, names: naming.Namespace
@@ -346,8 +363,17 @@ class OperationAnalyzer:
             resource, candidates = tuple(parts[:-1]), [parts[-1]]
         else:
             resource, candidates = _default_placement(op_id, path, method, raw)
-        scope = self.placements.setdefault(resource, naming.Namespace("client method"))
+        scope = self.placements.get(resource)
+        if scope is None:
+            scope = self.placements[resource] = self.namespace(
+                "client method", ("placement", *resource)
+            )
         return resource, scope.claim(candidates, op_id, location)
+
+    def namespace(self, what: str, ident: tuple[str, ...]) -> naming.Namespace:
+        """Return a new namespace shared by operations (``ident`` names it for
+        `generator.incremental`, which traces the claims made in it)."""
+        return naming.Namespace(what)
 
 
 def _default_placement(

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import io
-import pickle
 import re
 import sys
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from typing import Any, Callable
 import jinja2
 
 from generator import __version__
+from generator.digests import content
 from generator.errors import Location, SpecError
 from generator.ir import Api
 from generator.jsonschema_docs import document, document_text
@@ -192,37 +191,12 @@ def fingerprint(templates: Path | None) -> bytes:
     return digest.digest()
 
 
-def _reduce_location(
-    place: Location,
-) -> tuple[type[Location], tuple[str, int, int, str]]:
-    # Where a node stands is never part of generated text (and finding it would parse the
-    # spec again): for an address, a Location is its file and pointer.
-    return (Location, (place.file, 0, 0, place.pointer))
-
-
-# Looked up by type in C: only Locations cost a Python call.
-_ADDRESS_REDUCERS = {Location: _reduce_location}
-
-
 def address(prefix: bytes, path: str, template: str, inputs: Any) -> str:
     """Return the content address of a file rendered from ``template`` with a context
     that is a function of ``inputs`` (and of what ``prefix`` fingerprints)."""
     digest = hashlib.sha256(prefix + f"{path}\0{template}\0".encode())
     digest.update(content(inputs))
     return digest.hexdigest()
-
-
-def content(inputs: Any) -> bytes:
-    """Return bytes that depend on the content of ``inputs`` alone (acyclic data)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = _ADDRESS_REDUCERS  # type: ignore[assignment]
-    # No memo: the bytes then depend on the content alone, not on which equal objects
-    # happen to be shared (that differs between a parsed and a cached spec tree, and
-    # between a first and a second analysis in one process).
-    pickler.fast = True
-    pickler.dump(inputs)
-    return buffer.getvalue()
 
 
 def render(

@@ -55,13 +55,25 @@ class SchemaAnalyzer:
 
     def declare_components(self) -> None:
         """Name every component schema up front so references can be typed in any order."""
-        schemas = self.resolver.root.root.get("components", {}).get("schemas", {})
+        self.name_components()
+        for name in self.component_names():
+            self.build_component(name)
+
+    def component_names(self) -> list[str]:
+        """Return the names of the component schemas in file order."""
+        return list(self.resolver.root.root.get("components", {}).get("schemas", {}))
+
+    def name_components(self) -> None:
+        """Claim the names of every component schema, in file order (built later)."""
         base = self.resolver.root_target()
-        for name in schemas:
+        for name in self.component_names():
             target = base.child("components", "schemas", name)
             self._declare(target, [name], component=True)
-        for key in list(self.drafts):
-            self._build(self.drafts[key])
+
+    def build_component(self, name: str) -> None:
+        """Build the model of one component schema (named by `name_components`)."""
+        target = self.resolver.root_target().child("components", "schemas", name)
+        self._build(self.drafts[target.key])
 
     def models(self) -> tuple[Model, ...]:
         """Return all models in declaration order."""

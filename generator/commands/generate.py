@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from generator import fork, naming
-from generator.analyze import analyze
+from generator.analyze import analyze, analyze_cached
 from generator.config import load_config
 from generator.errors import Location, SpecError
 from generator.format import (
@@ -176,7 +176,10 @@ def run(args: argparse.Namespace) -> int:
     doc = load_file_cached(spec, store.parent / "specs" if store else None)
     lap("load")
     progress.stage("analysing")
-    api = analyze(doc, config)
+    if store is not None:
+        api, units = analyze_cached(doc, config, store.parent / "analysis")
+    else:
+        api, units = analyze(doc, config), None
     lap("analyze")
     for location, message in api.notices:
         print(f"{location}: note: {message}", file=sys.stderr)
@@ -219,6 +222,8 @@ def run(args: argparse.Namespace) -> int:
             for path, key in keys.items()
             if state is not None and state.fresh(path, key)
         }
+        # Kept while the rest runs (addressing made the digests the records carry).
+        saving = units.save() if units is not None else None
         lap("address")
         rendered = {
             path: out.produce() for path, out in planned.items() if path not in kept
@@ -279,6 +284,8 @@ def run(args: argparse.Namespace) -> int:
     progress.done()
     try:
         if args.check:
+            if saving is not None:
+                saving.result()
             stale = plan(output, files, kept).stale
             for rel in stale:
                 print(f"stale: {output / rel}", file=sys.stderr)
@@ -309,6 +316,8 @@ def run(args: argparse.Namespace) -> int:
         state.save(keys)
     if cache is not None:
         cache.prune(args.cache_limit * 2**20, keep_since=began)
+    if saving is not None:
+        saving.result()
     lap("write")
     elapsed = time.perf_counter() - started
     print(

@@ -19,7 +19,7 @@ from generator.digests import digest_of
 from generator.errors import Location
 from generator.ir import Model, Operation, Webhook
 from generator.load import Document
-from generator.write import cache_file
+from generator.write import cache_file, drop_cache_entries
 
 # Units per cache file: an edit rewrites the file of its unit, not the whole cache.
 CHUNK = 256
@@ -149,17 +149,17 @@ class Store:
 
     def _prune(self, used: set[str]) -> None:
         try:
-            for entry in os.scandir(self.dir):
-                if entry.name.endswith(".chunk") and entry.name[:-6] not in used:
-                    os.unlink(entry.path)
+            stale = [
+                Path(entry.path)
+                for entry in os.scandir(self.dir)
+                if entry.name.endswith(".chunk") and entry.name[:-6] not in used
+            ]
             others = sorted(
                 (entry.stat().st_mtime, entry.path)
                 for entry in os.scandir(self.root)
                 if entry.is_dir() and entry.path != str(self.dir)
             )
-            for _, path in others[: max(0, len(others) - (KEEP - 1))]:
-                for item in os.scandir(path):
-                    os.unlink(item.path)
-                os.rmdir(path)
         except OSError:
-            pass
+            return
+        stale += [Path(path) for _, path in others[: max(0, len(others) - (KEEP - 1))]]
+        drop_cache_entries(stale)

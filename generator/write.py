@@ -362,6 +362,18 @@ def _flush(paths: Sequence[Path]) -> None:
             os.close(fd)
 
 
+def drop_cache_entries(paths: Iterable[Path]) -> None:
+    """Delete cache files, and cache directories with the files in them, that no run will
+    read again (a cache entry that cannot be deleted is left: nothing depends on it)."""
+    for path in paths:
+        if path.is_dir():
+            for item in path.iterdir():
+                _unlink_quietly(item)
+            _rmdir_quietly(path)
+        else:
+            _unlink_quietly(path)
+
+
 def _unlink_quietly(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)

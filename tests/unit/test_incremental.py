@@ -111,3 +111,25 @@ def test_a_torn_cache_is_ignored(tmp_path: Path) -> None:
     for chunk in (tmp_path / "cache" / "analysis").rglob("*.chunk"):
         chunk.write_bytes(chunk.read_bytes()[:100])
     _both(spec, tmp_path / "cache")
+
+
+def test_the_cache_keeps_only_what_it_can_read_again(tmp_path: Path) -> None:
+    from generator import unitstore
+
+    source = ROOMS.read_text(encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(source, encoding="utf-8")
+    _both(spec, tmp_path / "cache")
+    spec.write_text(source.replace(*EDITS[0]), encoding="utf-8")
+    _both(spec, tmp_path / "cache")
+    (context,) = (tmp_path / "cache" / "analysis").iterdir()
+    listed = set((context / "index").read_text(encoding="ascii").split())
+    # The edited unit's old chunk is gone: every chunk left is one the index names.
+    assert {p.stem for p in context.glob("*.chunk")} == listed
+    # Analyses of other specs (other contexts) beyond KEEP drop the oldest.
+    for n in range(unitstore.KEEP + 1):
+        other = tmp_path / f"spec{n}.yaml"
+        other.write_text(source, encoding="utf-8")
+        _both(other, tmp_path / "cache")
+    contexts = list((tmp_path / "cache" / "analysis").iterdir())
+    assert len(contexts) == unitstore.KEEP and context not in contexts

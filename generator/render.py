@@ -40,6 +40,9 @@ RUNTIME_MODULES = (
     "_wire.py",
     "_content.py",
     "_events.py",
+    "_requests.py",
+    "_responses.py",
+    "_base_client.py",
     "_runtime.py",
 )
 

@@ -15,6 +15,7 @@ import textwrap
 import httpx
 import pytest
 
+from generator.runtime import _requests
 from generator.runtime import _runtime as rt
 from tests.paths import GENERATED
 
@@ -174,14 +175,14 @@ def httpx_base_url(text: str) -> tuple[str, bool]:
 
 @pytest.mark.parametrize("text", PLAIN + NOT_PLAIN)
 def test_base_url_fast_path_matches_httpx(text: str) -> None:
-    assert rt._is_plain_url(text) is (text in PLAIN)
+    assert _requests._is_plain_url(text) is (text in PLAIN)
     try:
         expected: object = httpx_base_url(text)
     except Exception as exc:  # httpx.InvalidURL: the runtime must raise it too
         with pytest.raises(type(exc)):
-            rt._parse_base_url(text)
+            _requests._parse_base_url(text)
         return
-    assert rt._parse_base_url(text) == expected
+    assert _requests._parse_base_url(text) == expected
 
 
 def test_httpx_constants_resolve_on_first_use() -> None:

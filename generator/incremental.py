@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
-import pickle
 import sys
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
@@ -32,7 +30,7 @@ from typing import Any
 
 from generator import fork
 from generator.config import Config
-from generator.digests import remember
+from generator.digests import content, remember
 from generator.errors import Location
 from generator.ir import Operation, Webhook
 from generator.load import Document, split_pointer
@@ -280,11 +278,7 @@ def _node(root: Any, pointer: str) -> Any:
 
 
 def _hash(node: Any) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: the bytes depend on the content alone
-    pickler.dump(node)
-    return hashlib.sha256(buffer.getvalue()).digest()
+    return hashlib.sha256(content(node)).digest()
 
 
 def _context(doc: Document, config: Config) -> str:

@@ -159,7 +159,7 @@ class TypeNamer:
 
     def _item(self, t: TypeRef, decoder: str, var: str) -> str:
         """Return the expression decoding one item ``var`` of a list or map."""
-        if t.kind == "model" and self.models[t.name].kind == "object":
+        if self._object_model(t):
             # The model's bound from_dict, ``_from_<snake>``: no classmethod binding per item.
             # type() is cheaper than isinstance; a dict subclass goes through the decoder.
             bound = f"_from_{self.models[t.name].snake}"
@@ -174,11 +174,7 @@ class TypeNamer:
         return name
 
     def _union(self, t: TypeRef) -> str | None:
-        models = [
-            a
-            for a in t.args
-            if a.kind == "model" and self.models[a.name].kind == "object"
-        ]
+        models = [a for a in t.args if self._object_model(a)]
         digest = hashlib.sha256(self.annotation(t).encode()).hexdigest()[:10]
         if t.discriminator is not None and t.discriminator.mapping:
             pairs = ", ".join(

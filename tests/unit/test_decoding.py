@@ -24,7 +24,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.differential.strategies import Generator
+from generator.analyze import analyze
+from generator.config import load_config
+from generator.load import load_file
 from tests.paths import GENERATED, ROOT
+from tests.paths import SPEC as ROOMS_SPEC
 
 PARTICIPANT = {
     "context": "Alice",
@@ -382,12 +386,14 @@ def test_extra_fields_is_made_once_and_owned(rooms: ModuleType) -> None:
     assert "extra_fields" not in repr(a)
 
 
-def _object_models(rooms: ModuleType) -> list[tuple[type[Any], str]]:
-    schemas = GENERATED / "telnyx_rooms" / "schemas"
+def _object_models(rooms: ModuleType) -> list[tuple[type[Any], str, str]]:
+    """Return (class, schema name, snake name) of every object model with a schema
+    document."""
+    api = analyze(load_file(ROOMS_SPEC), load_config(ROOT))
     return [
-        (cls, path.stem)
-        for path in sorted(schemas.glob("*.json"))
-        if hasattr(cls := getattr(rooms.models, path.stem, None), "from_validated")
+        (getattr(rooms.models, m.name), m.name, m.snake)
+        for m in api.models
+        if m.name in api.schemas and m.kind == "object"
     ]
 
 
@@ -397,11 +403,11 @@ def test_from_validated_equals_from_dict_on_every_valid_instance(
     models = _object_models(rooms)
     assert len(models) >= 15
     checked = 0
-    for cls, name in models:
+    for cls, name, snake in models:
         document = json.loads(
             (GENERATED / "telnyx_rooms" / "schemas" / f"{name}.json").read_text()
         )
-        is_valid = getattr(rooms.validators, f"is_valid_{_snake(rooms, name)}")
+        is_valid = getattr(rooms.validators, f"is_valid_{snake}")
 
         @settings(max_examples=60, deadline=None, derandomize=True)
         @given(Generator(document).instances())
@@ -421,12 +427,3 @@ def test_from_validated_equals_from_dict_on_every_valid_instance(
 
         agree()
     assert checked >= 500
-
-
-def _snake(rooms: ModuleType, name: str) -> str:
-    return next(
-        s.removeprefix("is_valid_")
-        for s in dir(rooms.validators)
-        if s.startswith("is_valid_")
-        and s.removeprefix("is_valid_").replace("_", "") == name.lower()
-    )
